@@ -1,0 +1,61 @@
+"""All configuration in one place: environment variables with defaults.
+
+Importing this module also switches off everything that would reach the
+network (Hugging Face hub, Gradio analytics, Chroma telemetry).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# Offline operation: set before any library that reads them is imported.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    host: str
+    port: int
+    embedding_model: str
+    samples_dir: Path
+    max_question_chars: int
+    top_k: int
+    min_relevance: float
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def bm25_dir(self) -> Path:
+        return self.data_dir / "bm25"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load() -> Settings:
+    """Read the settings from the environment (call again after changing it)."""
+    env = os.environ.get
+    return Settings(
+        data_dir=Path(env("DATA_DIR", str(ROOT / "data"))).resolve(),
+        host=env("HOST", "127.0.0.1"),
+        port=int(env("PORT", "7860")),
+        embedding_model=env("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+        samples_dir=Path(env("SAMPLES_DIR", str(ROOT / "samples"))).resolve(),
+        max_question_chars=int(env("MAX_QUESTION_CHARS", "2000")),
+        top_k=int(env("TOP_K", "5")),
+        min_relevance=float(env("MIN_RELEVANCE", "0.0")),
+    )

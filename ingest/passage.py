@@ -1,0 +1,46 @@
+"""The unit of everything downstream: a passage of a document, with its metadata."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+KINDS = ("body", "footnote", "list", "header", "signature")
+
+
+def passage_id(doc_id: str, text: str) -> str:
+    """Stable id: the same text in the same document always gets the same id."""
+    return hashlib.sha1(f"{doc_id}\n{text}".encode("utf-8")).hexdigest()[:20]
+
+
+@dataclass
+class Passage:
+    doc_id: str
+    doc_title: str
+    text: str                      # what is shown and quoted (NFC, no markdown)
+    section: str = ""              # readable path, parts joined by " › "
+    kind: str = "body"             # one of KINDS
+    footnotes: list[int] = field(default_factory=list)  # footnote numbers cited / carried
+    start: int = 0                 # character span in the normalised source
+    end: int = 0
+    context: str = ""              # for a footnote: the sentence that cites it
+    source_id: str = ""            # record id (JSONL import); defaults to doc_id
+
+    @property
+    def id(self) -> str:
+        return passage_id(self.doc_id, self.text)
+
+    @property
+    def index_text(self) -> str:
+        """Text given to the retrievers: section path, citing context, then the passage."""
+        parts = [self.section, self.context, self.text]
+        return "\n".join(p for p in parts if p)
+
+
+@dataclass
+class Document:
+    doc_id: str                    # stable: derived from the file name
+    title: str
+    source_path: str
+    content_hash: str              # sha256 of the file bytes
+    passages: list[Passage]
