@@ -10,7 +10,7 @@ KINDS = ("body", "footnote", "list", "header", "signature")
 
 def passage_id(doc_id: str, text: str) -> str:
     """Stable id: the same text in the same document always gets the same id."""
-    return hashlib.sha1(f"{doc_id}\n{text}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha1(f"{doc_id}\n{text}".encode()).hexdigest()[:20]
 
 
 @dataclass

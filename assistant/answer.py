@@ -1,0 +1,118 @@
+"""Extractive answers: the 1–3 sentences of the retrieved passages that answer the question,
+quoted word for word, each followed by the marker of the passage it comes from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.question import content_terms, expected_kind, has_kind
+from assistant.retrieve import Hit
+from ingest.passage import Passage
+from ingest.sentences import split_sentences
+
+NOT_FOUND = "Không tìm thấy thông tin này trong các tài liệu hiện có."
+ANSWER_PASSAGES = 5        # how many top passages the quotes may come from
+MAX_QUOTES = 3
+LONG_SENTENCE_WORDS = 45   # a longer sentence is quoted by its clause (split at ";")
+KIND_BONUS = 0.3           # for a sentence holding the number / date / document asked for
+RANK_DECAY = 0.08          # a quote from the n-th passage is worth (1 - n * RANK_DECAY)
+RUNNER_UP = 0.75           # further quotes must score at least this share of the best one
+
+
+@dataclass
+class Source:
+    """A cited passage: its marker number, the passage, and the sentences quoted from it."""
+
+    n: int
+    passage: Passage
+    score: float
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str                                   # what the user reads, markers included
+    sources: list[Source]                       # cited passages, in marker order
+    abstained: bool = False
+    related: list[Source] = field(default_factory=list)  # when abstaining: closest passages
+    notice: str = ""
+    hits: list[Hit] = field(default_factory=list)         # everything retrieved, ranked
+    latency_ms: float = 0.0
+
+
+def quote_units(text: str) -> list[str]:
+    """Sentences of a passage; an overlong sentence is cut into its ";" clauses."""
+    units = []
+    for sentence in split_sentences(text):
+        if len(sentence.split()) > LONG_SENTENCE_WORDS and ";" in sentence:
+            units += [c.strip() for c in sentence.split(";") if c.strip()]
+        else:
+            units.append(sentence)
+    return units
+
+
+def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
+    return set(zip(terms, terms[1:], strict=False))
+
+
+def score_unit(unit: str, terms: list[str], kind: str | None) -> float:
+    """Share of the question's terms and term pairs found in the unit, plus a bonus for the fact asked."""
+    if not terms:
+        return 0.0
+    unit_terms = content_terms(unit)
+    q_uni, q_bi = set(terms), _bigrams(terms)
+    overlap = len(q_uni & set(unit_terms)) + 1.5 * len(q_bi & _bigrams(unit_terms))
+    score = overlap / (len(q_uni) + 1.5 * len(q_bi))
+    return score + (KIND_BONUS if has_kind(unit, kind) else 0.0)
+
+
+def coverage(question: str, passage: Passage) -> float:
+    """Share of the question's content terms found in the passage (with its section and context)."""
+    terms = set(content_terms(question))
+    if not terms:
+        return 0.0
+    return len(terms & set(content_terms(passage.index_text))) / len(terms)
+
+
+def best_quotes(question: str, hits: list[Hit]) -> list[tuple[int, str, float]]:
+    """Up to MAX_QUOTES (hit index, quoted text, score), best first, from distinct places."""
+    terms, kind = content_terms(question), expected_kind(question)
+    scored = []
+    for i, hit in enumerate(hits[:ANSWER_PASSAGES]):
+        for unit in quote_units(hit.passage.text):
+            scored.append((i, unit, score_unit(unit, terms, kind) * (1 - RANK_DECAY * i)))
+    scored.sort(key=lambda s: -s[2])
+    if not scored or scored[0][2] <= 0:
+        return []
+    chosen = [scored[0]]
+    for cand in scored[1:]:
+        if len(chosen) == MAX_QUOTES or cand[2] < RUNNER_UP * scored[0][2]:
+            break
+        if all(cand[1] not in c[1] and c[1] not in cand[1] for c in chosen):
+            chosen.append(cand)
+    return chosen
+
+
+def build_answer(question: str, hits: list[Hit], abstain: bool) -> Answer:
+    """Quote the answer from the hits, or abstain and list the closest passages."""
+    quotes = [] if abstain else best_quotes(question, hits)
+    if not quotes:
+        related = [Source(n + 1, h.passage, h.score) for n, h in enumerate(hits[:3])]
+        return Answer(question, NOT_FOUND, [], abstained=True, related=related, hits=hits)
+    sources: dict[int, Source] = {}
+    lines = []
+    for hit_index, unit, _ in quotes:
+        if hit_index not in sources:
+            sources[hit_index] = Source(len(sources) + 1, hits[hit_index].passage, hits[hit_index].score)
+        sources[hit_index].quotes.append(unit)
+        lines.append(f"“{unit}” [{sources[hit_index].n}]")
+    return Answer(question, "\n\n".join(lines), list(sources.values()), hits=hits)
+
+
+def highlight(passage_text: str, quotes: list[str], before: str = "**", after: str = "**") -> str:
+    """The passage with each quoted sentence wrapped in the given marks."""
+    for quote in sorted(quotes, key=len, reverse=True):
+        passage_text = re.sub(re.escape(quote), lambda m: f"{before}{m.group(0)}{after}", passage_text, count=1)
+    return passage_text

@@ -1,0 +1,38 @@
+"""Command line: python -m ingest PATH… (files or folders) into the library of DATA_DIR."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+STATUS_LABELS = {
+    "added": "thêm mới", "unchanged": "không đổi", "replaced": "cập nhật",
+    "duplicate": "trùng nội dung", "rejected": "bị từ chối",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp tài liệu vào thư viện")
+    parser.add_argument("paths", nargs="+", type=Path, help="tệp hoặc thư mục")
+    args = parser.parse_args(argv)
+
+    import config
+    from vectorstore.embedder import load_embedder
+    from vectorstore.indexer import index_files
+    from vectorstore.library import Library
+
+    settings = config.load()
+    library = Library(settings, load_embedder(settings))
+    results = index_files(library, args.paths)
+    for r in results:
+        extra = f": {r.error}" if r.error else (f" (giống {r.duplicate_of})" if r.duplicate_of else "")
+        print(f"{STATUS_LABELS[r.status]:>15}  {r.title} — {r.passages} đoạn{extra}")
+    counts = Counter(r.status for r in results)
+    print("Tổng kết: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))
+    return 1 if counts.get("rejected") else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Files in, passages indexed: load each file with ingest, add it to the library."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.loader import SUPPORTED_SUFFIXES, load_document
+from vectorstore.library import IngestResult, Library
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the supported files inside folders, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            files.append(path)
+    return files
+
+
+def index_files(library: Library, paths: Iterable[Path], show_progress: bool = True) -> list[IngestResult]:
+    """Index every file; a file that cannot be read is reported as rejected and changes nothing."""
+    results = []
+    files = expand_paths(paths)
+    with tqdm(total=len(files), unit="tệp", desc="Lập chỉ mục", disable=not show_progress) as bar:
+        for path in files:
+            try:
+                doc = load_document(path)
+            except (OSError, ValueError) as err:
+                results.append(IngestResult(path.stem, path.name, "rejected", 0, error=str(err)))
+            else:
+                results += library.add([doc])
+            bar.update(1)
+    return results
+
+
+def ensure_samples_indexed(library: Library) -> list[IngestResult]:
+    """On first start, index the bundled sample documents (with a progress bar)."""
+    if library.documents():
+        return []
+    return index_files(library, [library.settings.samples_dir])

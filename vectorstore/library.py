@@ -1,0 +1,245 @@
+"""The library: every indexed document's passages, their vectors in Chroma, a BM25 index
+beside them, and a registry saying which version of each document is current.
+
+Writes are ordered so that a crash at any point leaves each document either at its old
+version or at its new one, never missing, never doubled:
+
+1. the new version's passages are added to Chroma (record ids carry the version);
+2. the registry (library.json) is replaced atomically: this is the commit;
+3. records of other versions are deleted; the BM25 index is rebuilt and saved.
+
+Opening the library repairs what an interrupted write left behind (steps 1 or 3).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+import config
+from ingest.docnumbers import doc_number_keys
+from ingest.passage import Document, Passage
+from vectorstore.bm25 import BM25Index, ids_stamp
+
+
+class Embedder(Protocol):
+    name: str
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+@dataclass
+class IngestResult:
+    doc_id: str
+    title: str
+    status: str          # added | unchanged | replaced | duplicate | rejected
+    passages: int
+    duplicate_of: str = ""
+    error: str = ""      # why a file was rejected (Vietnamese)
+
+
+def collection_name(model: str) -> str:
+    """Chroma collection for one embedding model: vectors of two models never mix."""
+    slug = re.sub(r"[^a-zA-Z0-9._-]+", "-", model).strip("-._")[:200]
+    return f"passages-{slug or 'model'}"
+
+
+def _record_id(passage: Passage, version: str) -> str:
+    return f"{passage.id}-{version[:12]}"
+
+
+def _to_metadata(p: Passage, version: str) -> dict:
+    return {
+        "pid": p.id, "doc_id": p.doc_id, "doc_title": p.doc_title, "section": p.section,
+        "kind": p.kind, "footnotes": ",".join(map(str, p.footnotes)), "start": p.start,
+        "end": p.end, "context": p.context, "source_id": p.source_id or p.doc_id,
+        "version": version, "doc_numbers": "|".join(doc_number_keys(p.text)),
+    }
+
+
+def _from_record(text: str, meta: dict) -> Passage:
+    footnotes = [int(n) for n in str(meta.get("footnotes", "")).split(",") if n]
+    return Passage(
+        doc_id=meta["doc_id"], doc_title=meta["doc_title"], text=text, section=meta["section"],
+        kind=meta["kind"], footnotes=footnotes, start=int(meta["start"]), end=int(meta["end"]),
+        context=meta.get("context", ""), source_id=meta.get("source_id", ""),
+    )
+
+
+class Library:
+    """All indexed documents of one data directory, for one embedding model."""
+
+    def __init__(self, settings: config.Settings, embedder: Embedder):
+        import chromadb  # imported here: it is slow and only the library needs it
+
+        self.settings = settings
+        self.embedder = embedder
+        self.name = collection_name(embedder.name)
+        self.dir = settings.data_dir / "indexes" / self.name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(
+            path=str(settings.chroma_dir),
+            settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
+        )
+        self._collection = client.get_or_create_collection(
+            self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+        )
+        self._batch = min(client.get_max_batch_size(), 1000)
+        self._registry = self._read_registry()
+        self._repair()
+
+    # ---- reading -------------------------------------------------------------------
+
+    def documents(self) -> list[dict]:
+        """One dict per document: doc_id, title, source_path, content_hash, passages, added_at."""
+        return sorted(self._registry.values(), key=lambda d: d["added_at"])
+
+    def passage(self, pid: str) -> Passage:
+        """The passage with this stable id."""
+        return self._passages[pid]
+
+    def __len__(self) -> int:
+        return len(self._passages)
+
+    def dense_search(self, question: str, k: int) -> list[tuple[str, float]]:
+        """The k passages closest to the question by embedding: (id, cosine similarity)."""
+        count = self._collection.count()
+        if not count:
+            return []
+        vector = self.embedder.embed_query(question)
+        res = self._collection.query(
+            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
+        )
+        hits = []
+        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+            if meta["pid"] in self._passages:
+                hits.append((meta["pid"], 1.0 - float(dist)))
+        return hits
+
+    def bm25_search(self, question: str, k: int) -> list[tuple[str, float]]:
+        """The k best passages by BM25: (id, score)."""
+        return self._bm25.search(question, k)
+
+    def with_doc_number(self, key: str) -> list[str]:
+        """Ids of the passages that mention the document number (canonical key)."""
+        return self._by_doc_number.get(key, [])
+
+    # ---- writing -------------------------------------------------------------------
+
+    def add(self, docs: Iterable[Document], progress: Callable[[int], None] | None = None) -> list[IngestResult]:
+        """Index documents; unchanged ones are skipped, changed ones replaced. BM25 is rebuilt once."""
+        results = [self._add_one(doc, progress) for doc in docs]
+        if any(r.status in ("added", "replaced") for r in results):
+            self._reload()
+        return results
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document and all its passages. False if there is no such document."""
+        if doc_id not in self._registry:
+            return False
+        registry = dict(self._registry)
+        del registry[doc_id]
+        self._write_registry(registry)
+        self._collection.delete(where={"doc_id": doc_id})
+        self._reload()
+        return True
+
+    def _add_one(self, doc: Document, progress: Callable[[int], None] | None) -> IngestResult:
+        old = self._registry.get(doc.doc_id)
+        if old and old["content_hash"] == doc.content_hash:
+            return IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
+        for other in self._registry.values():
+            if other["content_hash"] == doc.content_hash and other["doc_id"] != doc.doc_id:
+                return IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=other["doc_id"])
+        passages = list({p.id: p for p in doc.passages}.values())
+        version = doc.content_hash
+        self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": version}]})
+        for start in range(0, len(passages), self._batch):
+            batch = passages[start : start + self._batch]
+            vectors = self._vectors(batch, old["content_hash"] if old else None)
+            self._collection.add(
+                ids=[_record_id(p, version) for p in batch],
+                embeddings=vectors,
+                documents=[p.text for p in batch],
+                metadatas=[_to_metadata(p, version) for p in batch],
+            )
+            if progress:
+                progress(len(batch))
+        registry = dict(self._registry)
+        registry[doc.doc_id] = {
+            "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
+            "content_hash": version, "passages": len(passages), "added_at": time.time(),
+        }
+        self._write_registry(registry)
+        self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": version}}]})
+        return IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages))
+
+    def _vectors(self, passages: list[Passage], old_version: str | None) -> np.ndarray:
+        """Embeddings for the passages, reusing those the previous version already had."""
+        known: dict[str, list[float]] = {}
+        if old_version:
+            res = self._collection.get(
+                ids=[_record_id(p, old_version) for p in passages], include=["embeddings", "metadatas"]
+            )
+            known = {m["pid"]: e for m, e in zip(res["metadatas"], res["embeddings"], strict=True)}
+        todo = [p for p in passages if p.id not in known]
+        if todo:
+            fresh = self.embedder.embed_passages([p.index_text for p in todo])
+            known.update({p.id: v for p, v in zip(todo, fresh, strict=True)})
+        return np.asarray([known[p.id] for p in passages], dtype=np.float32)
+
+    # ---- consistency ---------------------------------------------------------------
+
+    def _read_registry(self) -> dict[str, dict]:
+        try:
+            return json.loads((self.dir / "library.json").read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+
+    def _write_registry(self, registry: dict[str, dict]) -> None:
+        """Atomic replace: the commit point of every change."""
+        path = self.dir / "library.json"
+        tmp = path.with_suffix(".json.tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(registry, f, ensure_ascii=False, indent=1)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        self._registry = registry
+
+    def _repair(self) -> None:
+        """Delete records no committed version owns, then load passages and BM25."""
+        res = self._collection.get(include=["metadatas"])
+        stray = [
+            rid for rid, m in zip(res["ids"], res["metadatas"], strict=True)
+            if self._registry.get(m["doc_id"], {}).get("content_hash") != m["version"]
+        ]
+        for start in range(0, len(stray), self._batch):
+            self._collection.delete(ids=stray[start : start + self._batch])
+        self._reload()
+
+    def _reload(self) -> None:
+        """Load the current passages from Chroma; use the saved BM25 index if it matches them."""
+        res = self._collection.get(include=["documents", "metadatas"])
+        self._passages = {m["pid"]: _from_record(t, m) for t, m in zip(res["documents"], res["metadatas"], strict=True)}
+        self._by_doc_number: dict[str, list[str]] = {}
+        for m in res["metadatas"]:
+            for key in filter(None, m.get("doc_numbers", "").split("|")):
+                self._by_doc_number.setdefault(key, []).append(m["pid"])
+        ids = list(self._passages)
+        saved = BM25Index.load(self.dir / "bm25")
+        if saved is not None and saved.stamp == ids_stamp(ids):
+            self._bm25 = saved
+            return
+        self._bm25 = BM25Index(ids, [self._passages[i].index_text for i in ids])
+        self._bm25.save(self.dir / "bm25")
