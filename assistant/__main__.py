@@ -5,22 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from assistant.answer import Answer, highlight
-
-
-def format_answer(answer: Answer) -> str:
-    """The answer and its sources as plain text for a terminal."""
-    lines = [answer.text, ""]
-    if answer.sources:
-        lines.append("Nguồn:")
-        for s in answer.sources:
-            lines.append(f"[{s.n}] {s.passage.doc_title} — {s.passage.section}")
-            lines.append("    " + highlight(s.passage.text, s.quotes, "«", "»"))
-    if answer.related:
-        lines.append("Các đoạn có thể liên quan:")
-        for s in answer.related:
-            lines.append(f"- {s.passage.doc_title} — {s.passage.section}: {s.passage.text[:200]}…")
-    return "\n".join(lines)
+from assistant.render import answer_plain
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     except QuestionError as err:
         print(str(err), file=sys.stderr)
         return 2
-    print(format_answer(answer))
+    print(answer_plain(answer))
     return 0
 
 

@@ -1,0 +1,114 @@
+"""Tra cứu Xây dựng Đảng — the Gradio app. Thin: every answer comes from assistant.Assistant."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+
+import config  # first: switches off network access before gradio or chromadb are imported
+from assistant.pipeline import Assistant, QuestionError
+from assistant.render import MODE_EXTRACTIVE, answer_markdown, sources_markdown
+
+TITLE = "Tra cứu Xây dựng Đảng"
+FONT_STACK = ["Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans", "sans-serif"]
+EXAMPLES = [
+    "Đảng bộ huyện có bao nhiêu tổ chức cơ sở đảng?",
+    "Năm 2021 huyện kết nạp bao nhiêu đảng viên?",
+    "Kết luận 21-KL/TW",
+    "Việc nêu gương của cán bộ, đảng viên còn hạn chế gì?",
+    "ket nap bao nhieu dang vien tu sau dai hoi tinh",
+]
+STREAM_WORDS = 4          # words per streamed piece of a reply
+STREAM_PAUSE_S = 0.02
+
+
+def _pieces(text: str) -> Iterator[str]:
+    words = text.split(" ")
+    for i in range(0, len(words), STREAM_WORDS):
+        yield " ".join(words[i : i + STREAM_WORDS]) + (" " if i + STREAM_WORDS < len(words) else "")
+
+
+def build_ui(assistant: Assistant):
+    """The Blocks app: a chat with its sources panel, and the list of documents."""
+    import gradio as gr
+
+    def ask(question: str) -> tuple[str, str]:
+        """One question, one answer (API): the reply and its sources as Markdown."""
+        try:
+            answer = assistant.ask(question)
+        except QuestionError as err:
+            return str(err), ""
+        return answer_markdown(answer), sources_markdown(answer)
+
+    def chat(message: str, history: list[dict]) -> Iterator[tuple[list[dict], str, str]]:
+        """Stream the reply into the chat; fill the sources panel when it is done."""
+        history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+        try:
+            answer = assistant.ask(message)
+        except QuestionError as err:
+            history[-1]["content"] = str(err)
+            yield history, "", gr.skip()
+            return
+        for piece in _pieces(answer_markdown(answer)):
+            history[-1]["content"] += piece
+            yield history, "", gr.skip()
+            time.sleep(STREAM_PAUSE_S)
+        yield history, "", sources_markdown(answer)
+
+    def documents() -> list[list]:
+        return [
+            [d["title"], d["passages"], datetime.fromtimestamp(d["added_at"]).strftime("%d/%m/%Y %H:%M")]
+            for d in assistant.library.documents()
+        ]
+
+    with gr.Blocks(title=TITLE) as ui:
+        gr.Markdown(f"# {TITLE}\n{MODE_EXTRACTIVE}")
+        with gr.Tab("Hỏi đáp"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(label="Hội thoại", height=520, elem_id="chat")
+                    question = gr.Textbox(
+                        label="Câu hỏi", placeholder="Nhập câu hỏi về tài liệu…", elem_id="question", lines=2
+                    )
+                    with gr.Row():
+                        send = gr.Button("Gửi", variant="primary", elem_id="send")
+                        clear = gr.Button("Xóa hội thoại")
+                    gr.Examples(EXAMPLES, inputs=question, label="Câu hỏi mẫu")
+                with gr.Column(scale=2):
+                    gr.Markdown("### Nguồn trích dẫn")
+                    sources = gr.Markdown(elem_id="sources")
+        with gr.Tab("Tài liệu") as docs_tab:
+            table = gr.Dataframe(
+                headers=["Tài liệu", "Số đoạn", "Thêm lúc"], value=documents, interactive=False, elem_id="docs"
+            )
+        for trigger in (question.submit, send.click):
+            trigger(chat, [question, chatbot], [chatbot, question, sources], api_name=False)
+        clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
+        docs_tab.select(documents, None, table, api_name=False)
+        hidden_q = gr.Textbox(visible=False)
+        hidden_a, hidden_s = gr.Markdown(visible=False), gr.Markdown(visible=False)
+        hidden_q.submit(ask, hidden_q, [hidden_a, hidden_s], api_name="hoi")
+    return ui
+
+
+def main() -> None:
+    """Load the model and the library, index the bundled sample on first start, then serve."""
+    import gradio as gr
+
+    from vectorstore.indexer import ensure_samples_indexed
+
+    settings = config.load()
+    print(f"Đang tải mô hình và thư viện ({settings.data_dir})…", flush=True)
+    assistant = Assistant(settings)
+    ensure_samples_indexed(assistant.library)
+    ui = build_ui(assistant)
+    print(f"Sẵn sàng: http://{settings.host}:{settings.port}", flush=True)
+    ui.queue(default_concurrency_limit=2).launch(
+        server_name=settings.host, server_port=settings.port, share=False,
+        theme=gr.themes.Default(font=FONT_STACK), show_error=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
