@@ -1,0 +1,78 @@
+"""Read a .md or .txt file into a Document of passages.
+
+The *normalised source* of a file is its bytes decoded as UTF-8 (a BOM dropped), line
+breaks made "\\n" (CRLF and CR too), then NFC-normalised: ``normalise(data)``. Every
+``Passage.start``/``end`` is a character span in that string, from the first to the last
+source character of the passage text; markup, footnote markers and footnote blocks that
+fall inside the span are not part of the text (the span of a paragraph rejoined across
+a page break covers the footnotes in between).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from pathlib import Path
+
+from ingest.chunking import build_passages
+from ingest.footnotes import split_footnotes
+from ingest.markdown import parse_blocks
+from ingest.passage import Document, Passage
+from ingest.structure import build_sections, document_title, rejoin_page_breaks
+
+SUFFIXES = (".md", ".markdown", ".txt")
+
+
+def normalise(data: bytes, name: str = "") -> str:
+    """The normalised source of ``data`` (see the module docstring)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"Không đọc được tệp {name} (mã hóa không phải UTF-8)") from error
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def slug(text: str) -> str:
+    """'Báo cáo Đảng 2022' → 'bao-cao-dang-2022'."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+
+
+def parse_document(
+    source: str, doc_id: str, *, fallback_title: str = "", source_path: str = "",
+    content_hash: str = "", source_id: str = "",
+) -> Document:
+    """A Document from normalised source text (markdown or plain text)."""
+    blocks, footnotes = split_footnotes(parse_blocks(source))
+    blocks = rejoin_page_breaks(blocks)[0]
+    title = document_title(blocks) or fallback_title or doc_id
+    template = Passage(doc_id=doc_id, doc_title=title, text="", source_id=source_id or doc_id)
+    passages = build_passages(build_sections(blocks), footnotes, template)
+    return Document(doc_id, title, source_path, content_hash, passages)
+
+
+def read_source(path: Path) -> str:
+    """The normalised source of a file."""
+    return normalise(path.read_bytes(), path.name)
+
+
+def load_document(path: Path) -> Document:
+    """Read and parse a .md or .txt file; a Vietnamese ValueError if it cannot be used."""
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ValueError(f"Định dạng tệp không được hỗ trợ: {path.suffix or path.name}")
+    data = path.read_bytes()
+    source = normalise(data, path.name)
+    if not source.strip():
+        raise ValueError(f"Tệp rỗng: {path.name}")
+    doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]
+    document = parse_document(
+        source, doc_id, fallback_title=path.stem, source_path=str(path),
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+    if not document.passages:
+        raise ValueError(f"Tệp rỗng: {path.name} (không có nội dung văn bản)")
+    return document
