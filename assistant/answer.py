@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.question import content_terms, expected_kind, has_kind
+from assistant.question import expected_kind, has_kind
+from assistant.relevance import QuestionTerms, coverage
 from assistant.retrieve import Hit
 from ingest.passage import Passage
-from ingest.sentences import split_sentences
+from ingest.sentences import sentence_spans
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các tài liệu hiện có."
 ANSWER_PASSAGES = 5        # how many top passages the quotes may come from
@@ -17,6 +18,8 @@ MAX_QUOTES = 3
 LONG_SENTENCE_WORDS = 45   # a longer sentence is quoted by its clause (split at ";")
 KIND_BONUS = 0.3           # for a sentence holding the number / date / document asked for
 RANK_DECAY = 0.08          # a quote from the n-th passage is worth (1 - n * RANK_DECAY)
+CONTEXT_WEIGHT = 0.8       # a footnote sentence matched only with its citing sentence counts less
+LABEL_WORDS = 8            # a lead-in this short, without final punctuation, is quoted with what follows
 RUNNER_UP = 0.75           # further quotes must score at least this share of the best one
 
 
@@ -40,49 +43,53 @@ class Answer:
     notice: str = ""
     hits: list[Hit] = field(default_factory=list)         # everything retrieved, ranked
     latency_ms: float = 0.0
+    relevance: float = 0.0        # how well the best passages cover the question (0..1)
+
+
+def _is_label(text: str) -> bool:
+    """A lead-in such as "- Nguyên nhân khách quan": short, without final punctuation."""
+    return len(text.split()) <= LABEL_WORDS and not text.rstrip().endswith((".", ";", "!", "?", "…"))
 
 
 def quote_units(text: str) -> list[str]:
-    """Sentences of a passage; an overlong sentence is cut into its ";" clauses."""
+    """The quotable pieces of a passage, each an exact substring of it: its sentences, a lead-in
+    joined to the sentence after it, and the ";" clauses of a long sentence that is not an
+    enumeration introduced by ":"."""
+    spans = sentence_spans(text)
+    merged: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(spans):
+        if merged and merged[-1][1] == -1:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            label = _is_label(text[start:end]) and i + 1 < len(spans)
+            merged.append((start, -1 if label else end))
     units = []
-    for sentence in split_sentences(text):
-        if len(sentence.split()) > LONG_SENTENCE_WORDS and ";" in sentence:
+    for start, end in merged:
+        sentence = text[start:end]
+        enumeration = ":" in sentence.split(";")[0]  # "…khó khăn, hạn chế: A; B; C" is quoted whole
+        if len(sentence.split()) > LONG_SENTENCE_WORDS and ";" in sentence and not enumeration:
             units += [c.strip() for c in sentence.split(";") if c.strip()]
         else:
             units.append(sentence)
     return units
 
 
-def _bigrams(terms: list[str]) -> set[tuple[str, str]]:
-    return set(zip(terms, terms[1:], strict=False))
+def score_unit(unit: str, terms: QuestionTerms, kind: str | None) -> float:
+    """How well the unit covers the question, plus a bonus when it holds the kind of fact asked for."""
+    return coverage(terms, unit) + (KIND_BONUS if has_kind(unit, kind) else 0.0)
 
 
-def score_unit(unit: str, terms: list[str], kind: str | None) -> float:
-    """Share of the question's terms and term pairs found in the unit, plus a bonus for the fact asked."""
-    if not terms:
-        return 0.0
-    unit_terms = content_terms(unit)
-    q_uni, q_bi = set(terms), _bigrams(terms)
-    overlap = len(q_uni & set(unit_terms)) + 1.5 * len(q_bi & _bigrams(unit_terms))
-    score = overlap / (len(q_uni) + 1.5 * len(q_bi))
-    return score + (KIND_BONUS if has_kind(unit, kind) else 0.0)
-
-
-def coverage(question: str, passage: Passage) -> float:
-    """Share of the question's content terms found in the passage (with its section and context)."""
-    terms = set(content_terms(question))
-    if not terms:
-        return 0.0
-    return len(terms & set(content_terms(passage.index_text))) / len(terms)
-
-
-def best_quotes(question: str, hits: list[Hit]) -> list[tuple[int, str, float]]:
+def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit]) -> list[tuple[int, str, float]]:
     """Up to MAX_QUOTES (hit index, quoted text, score), best first, from distinct places."""
-    terms, kind = content_terms(question), expected_kind(question)
+    kind = expected_kind(question)
     scored = []
     for i, hit in enumerate(hits[:ANSWER_PASSAGES]):
+        context = hit.passage.context  # a footnote is read with the sentence that cites it
         for unit in quote_units(hit.passage.text):
-            scored.append((i, unit, score_unit(unit, terms, kind) * (1 - RANK_DECAY * i)))
+            score = score_unit(unit, terms, kind)
+            if context:
+                score = max(score, CONTEXT_WEIGHT * score_unit(f"{unit} {context}", terms, kind))
+            scored.append((i, unit, score * (1 - RANK_DECAY * i)))
     scored.sort(key=lambda s: -s[2])
     if not scored or scored[0][2] <= 0:
         return []
@@ -95,9 +102,9 @@ def best_quotes(question: str, hits: list[Hit]) -> list[tuple[int, str, float]]:
     return chosen
 
 
-def build_answer(question: str, hits: list[Hit], abstain: bool) -> Answer:
+def build_answer(question: str, terms: QuestionTerms, hits: list[Hit], abstain: bool) -> Answer:
     """Quote the answer from the hits, or abstain and list the closest passages."""
-    quotes = [] if abstain else best_quotes(question, hits)
+    quotes = [] if abstain else best_quotes(question, terms, hits)
     if not quotes:
         related = [Source(n + 1, h.passage, h.score) for n, h in enumerate(hits[:3])]
         return Answer(question, NOT_FOUND, [], abstained=True, related=related, hits=hits)

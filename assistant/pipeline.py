@@ -5,13 +5,17 @@ from __future__ import annotations
 import time
 
 import config
-from assistant.answer import Answer, build_answer, coverage
+from assistant.abbreviations import expand
+from assistant.answer import Answer, build_answer
 from assistant.question import normalize_question
+from assistant.relevance import unknown_names
 from assistant.retrieve import retrieve
 from vectorstore.embedder import load_embedder
 from vectorstore.library import Library
+from vectorstore.tokenize import words
 
-MIN_COVERAGE = 0.6   # below this share of the question's terms in the best passages: abstain
+MIN_RELEVANCE = 0.59     # below this coverage of the question by its best passages: abstain
+RELEVANCE_PASSAGES = 3   # how many top passages may show that the documents answer
 
 
 class QuestionError(ValueError):
@@ -41,8 +45,14 @@ class Assistant:
         """Retrieve, decide whether the documents answer it, and quote the answer."""
         started = time.perf_counter()
         question = self.check(question)
-        hits = retrieve(self.library, question, k or max(self.settings.top_k, 10))
-        relevance = max((coverage(question, h.passage) for h in hits[:3]), default=0.0)
-        answer = build_answer(question, hits, abstain=relevance < MIN_COVERAGE)
+        expanded, applied = expand(question)
+        abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
+        hits, terms = retrieve(self.library, expanded, k or max(self.settings.top_k, 10), abbreviations)
+        relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
+        unknown = unknown_names(question, [h.passage.index_text for h in hits])
+        answer = build_answer(question, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
+        answer.relevance = relevance
+        if applied:
+            answer.notice = "Đã hiểu " + ", ".join(f"«{a}» là «{full}»" for a, full in applied) + "."
         answer.latency_ms = (time.perf_counter() - started) * 1000
         return answer

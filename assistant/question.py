@@ -11,7 +11,7 @@ from vectorstore.tokenize import fold_accents, words
 STOPWORDS = set(
     "ai bao giờ nhiêu nào gì là có không của các và được những thế như sao ở tại trong từ đến với cho "
     "về đã sẽ thì mà hay hoặc này đó kia một vì để khi ra vào lên xuống hiện nay nơi tới mình "
-    "chúng ta trên dưới sau trước hơn nữa còn mọi cần gồm".split()
+    "chúng ta trên dưới sau trước hơn nữa còn mọi cần gồm phần trăm".split()
 )
 _FOLDED_STOPWORDS = {fold_accents(w) for w in STOPWORDS}
 

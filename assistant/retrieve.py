@@ -1,16 +1,20 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank fusion,
-plus a third ranked list of the passages that mention a document number the question names."""
+"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank fusion, with a
+third ranked list of the passages that mention a document number the question names; the fused
+candidates are then reordered by how well each covers the question's words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.relevance import QuestionTerms, coverage, question_terms
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
 from vectorstore.library import Library
 
-RRF_K = 60          # the usual reciprocal-rank-fusion constant
-CANDIDATES = 50     # how deep each retriever looks before fusion
+RRF_K = 60              # the usual reciprocal-rank-fusion constant
+CANDIDATES = 50         # how deep each retriever looks before fusion
+RERANK_DEPTH = 20       # how many fused candidates are reordered by coverage
+COVERAGE_WEIGHT = 0.02  # coverage (0..1) against fused scores (about 1/61 for a first rank)
 
 
 @dataclass
@@ -19,6 +23,7 @@ class Hit:
     score: float          # fused score
     dense: float = 0.0    # cosine similarity to the question (0 when not a dense candidate)
     bm25: float = 0.0     # BM25 score (0 when not a BM25 candidate)
+    coverage: float = 0.0 # share of the question's words the passage covers (see relevance)
 
 
 def _rrf(ranked_lists: list[list[str]]) -> dict[str, float]:
@@ -29,8 +34,12 @@ def _rrf(ranked_lists: list[list[str]]) -> dict[str, float]:
     return fused
 
 
-def retrieve(library: Library, question: str, k: int = 10) -> list[Hit]:
-    """The k passages that best match the question, best first."""
+def retrieve(
+    library: Library, question: str, k: int = 10, ignore: frozenset[str] = frozenset()
+) -> tuple[list[Hit], QuestionTerms]:
+    """The k passages that best match the question, best first, and the question's weighted terms.
+
+    Words in `ignore` (abbreviations already written out in the question) do not count for coverage."""
     depth = max(CANDIDATES, k)
     dense = library.dense_search(question, depth)
     sparse = library.bm25_search(question, depth)
@@ -41,8 +50,14 @@ def retrieve(library: Library, question: str, k: int = 10) -> list[Hit]:
         by_number += sorted(ids, key=lambda pid: -bm25_score.get(pid, 0.0))
     fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number])
     dense_score = dict(dense)
-    best = sorted(fused, key=lambda pid: -fused[pid])[:k]
-    return [
+    best = sorted(fused, key=lambda pid: -fused[pid])[: max(k, RERANK_DEPTH)]
+    hits = [
         Hit(library.passage(pid), fused[pid], dense_score.get(pid, 0.0), bm25_score.get(pid, 0.0))
         for pid in best
     ]
+    terms = question_terms(question, library, [h.passage.index_text for h in hits], ignore)
+    for hit in hits:
+        hit.coverage = coverage(terms, hit.passage.index_text)
+        hit.score += COVERAGE_WEIGHT * hit.coverage
+    hits.sort(key=lambda h: -h.score)
+    return hits[:k], terms

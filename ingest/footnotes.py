@@ -59,9 +59,26 @@ def split_footnotes(blocks: list[Block]) -> tuple[list[Block], list[Footnote]]:
     return body, footnotes
 
 
+CONTEXT_WORDS = 40  # a longer citing sentence is narrowed to its ";" clause that holds the marker
+
+
 def citing_sentence(text: CleanText, marker_offset: int) -> str:
-    """The sentence of ``text`` that holds the marker at ``marker_offset`` (a source offset)."""
+    """The sentence of ``text`` that holds the marker at ``marker_offset`` (a source offset); of a
+    long sentence, only the ";" clause that holds it, so the footnote is not a copy of the paragraph."""
     for begin, end in sentence_spans(text.text):
         if text.offsets[begin] <= marker_offset <= text.offsets[end - 1] + 1:
+            if len(text.text[begin:end].split()) > CONTEXT_WORDS:
+                begin, end = _clause(text, begin, end, marker_offset)
             return " ".join(text.text[begin:end].split())
     return ""
+
+
+def _clause(text: CleanText, begin: int, end: int, marker_offset: int) -> tuple[int, int]:
+    """The span of the ";"-separated clause of text[begin:end] that holds the marker."""
+    start = begin
+    for i in range(begin, end + 1):
+        if i == end or text.text[i] == ";":
+            if i == end or text.offsets[i] >= marker_offset:
+                return start + (len(text.text[start:i]) - len(text.text[start:i].lstrip())), i
+            start = i + 1
+    return begin, end

@@ -24,6 +24,14 @@ from ingest.structure import build_sections, document_title, rejoin_page_breaks
 SUFFIXES = (".md", ".markdown", ".txt")
 
 
+PARSER_VERSION = "2"  # bump when parsing changes what a file yields: every file is then re-indexed
+
+
+def content_hash(data: bytes) -> str:
+    """Identifies a file's content as this parser reads it (same bytes, same parser: same hash)."""
+    return hashlib.sha256(f"parser {PARSER_VERSION}\n".encode() + data).hexdigest()
+
+
 def normalise(data: bytes, name: str = "") -> str:
     """The normalised source of ``data`` (see the module docstring)."""
     try:
@@ -71,7 +79,7 @@ def load_document(path: Path) -> Document:
     doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]
     document = parse_document(
         source, doc_id, fallback_title=path.stem, source_path=str(path),
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=content_hash(data),
     )
     if not document.passages:
         raise ValueError(f"Tệp rỗng: {path.name} (không có nội dung văn bản)")

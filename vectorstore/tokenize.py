@@ -18,9 +18,14 @@ def fold_accents(text: str) -> str:
     return unicodedata.normalize("NFC", stripped.replace("đ", "d").replace("Đ", "D"))
 
 
+def canonical(word: str) -> str:
+    """A number without its leading zeros ("07" -> "7"), any other word as it is."""
+    return str(int(word)) if word.isdigit() and len(word) < 10 else word
+
+
 def words(text: str) -> list[str]:
-    """NFC lower-cased word tokens, one-letter words included."""
-    return _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    """NFC lower-cased word tokens, one-letter words included, numbers without leading zeros."""
+    return [canonical(w) for w in _WORD.findall(unicodedata.normalize("NFC", text).lower())]
 
 
 def tokenize(text: str) -> list[str]:

@@ -1,0 +1,86 @@
+"""How well a text covers a question: the share of the question's content words (weighted by
+rarity in the library) and of its word pairs that the text contains. Used to pick the quoted
+sentences and to decide that the documents do not answer a question."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.question import is_stopword
+from vectorstore.library import Library
+from vectorstore.tokenize import fold_accents, tokenize, words
+
+UNSEEN_PAIR_WEIGHT = 2.0
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    weights: dict[str, float]               # content word (as typed, lower-cased) -> rarity weight
+    pairs: dict[tuple[str, str], float]     # adjacent content words, accent-folded -> weight
+
+
+def question_terms(
+    question: str, library: Library, candidates: list[str], ignore: frozenset[str] = frozenset()
+) -> QuestionTerms:
+    """The question's content words with IDF weights from the library, and its word pairs.
+
+    A pair found in none of the candidate passages ("Bình Định", "lý luận") weighs more: the
+    documents do not speak of it. Words in `ignore` (abbreviations written out) are left out."""
+    n = len(library)
+    ws = [w for w in words(question) if w not in ignore]
+    weights = {
+        w: math.log((n + 1) / (library.document_frequency(w) + 0.5)) for w in ws if not is_stopword(w)
+    }
+    pairs = {
+        (fold_accents(a), fold_accents(b)) for a, b in zip(ws, ws[1:], strict=False)
+        if not is_stopword(a) and not is_stopword(b)
+    }
+    seen = set().union(*(text_pairs(t) for t in candidates)) if candidates else set()
+    return QuestionTerms(weights, {p: 1.0 if p in seen else UNSEEN_PAIR_WEIGHT for p in pairs})
+
+
+def text_pairs(text: str) -> set[tuple[str, str]]:
+    folded = [fold_accents(w) for w in words(text)]
+    return set(zip(folded, folded[1:], strict=False))
+
+
+def coverage(terms: QuestionTerms, text: str) -> float:
+    """0..1: weighted share of the question's words in the text, averaged with the share of its pairs.
+
+    A word typed with diacritics must match exactly; one typed without matches either way."""
+    total = sum(terms.weights.values())
+    if not total:
+        return 0.0
+    tokens = set(tokenize(text))
+    unigram = sum(w for t, w in terms.weights.items() if t in tokens) / total
+    if not terms.pairs:
+        return unigram
+    present = text_pairs(text)
+    pairs = sum(w for p, w in terms.pairs.items() if p in present) / sum(terms.pairs.values())
+    return (unigram + pairs) / 2
+
+
+def unknown_names(question: str, candidates: list[str]) -> list[str]:
+    """Names in the question (two or more capitalised words, not at its start) that none of the
+    candidate passages contains: "tỉnh Bình Định" when the documents never mention Bình Định."""
+    if question.isupper():
+        return []
+    folded = [" ".join(fold_accents(w) for w in words(t)) for t in candidates]
+    return [n for n in names(question) if not any(" ".join(fold_accents(w) for w in words(n)) in t for t in folded)]
+
+
+def names(question: str) -> list[str]:
+    """Runs of two or more capitalised words, the question's first word excepted."""
+    found, run = [], []
+    for i, token in enumerate(re.findall(r"[\w/-]+", question)):
+        if i > 0 and token[0].isupper() and token.isalpha():
+            run.append(token)
+            continue
+        if len(run) >= 2:
+            found.append(" ".join(run))
+        run = []
+    if len(run) >= 2:
+        found.append(" ".join(run))
+    return found

@@ -1,0 +1,39 @@
+"""The real app: started as a subprocess on a free port, queried through gradio_client and a browser."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+
+def test_app_answers_with_citations_through_the_api(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    reply, sources = client.predict("Đảng bộ huyện có bao nhiêu tổ chức cơ sở đảng?", api_name="/hoi")
+    assert "58" in reply and "[1]" in reply
+    assert "<mark>" in sources and "58 tổ chức cơ sở đảng" in sources
+    assert "I. ĐẶC ĐIỂM, TÌNH HÌNH" in sources
+
+
+def test_app_says_plainly_when_documents_do_not_answer(app_url):
+    from gradio_client import Client
+
+    reply, _ = Client(app_url, verbose=False).predict("Huyện Tây Sơn có diện tích bao nhiêu km2?", api_name="/hoi")
+    assert "Không tìm thấy thông tin này trong các tài liệu hiện có." in reply
+
+
+def test_app_rejects_an_empty_question_with_a_message(app_url):
+    from gradio_client import Client
+
+    reply, sources = Client(app_url, verbose=False).predict("   ", api_name="/hoi")
+    assert reply == "Vui lòng nhập câu hỏi." and sources == ""
+
+
+def test_app_listens_on_loopback_only(app_url):
+    port = int(app_url.rsplit(":", 1)[1].strip("/"))
+    out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True).stdout
+    if not out.strip():
+        pytest.skip("ss is not available to list listening sockets")
+    assert "127.0.0.1:" in out and "0.0.0.0:" not in out

@@ -1,0 +1,55 @@
+"""The app in a real headless Chromium (Debian's, driven by Playwright): ask, read the answer and sources."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def page(app_url, tmp_path_factory):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url, wait_until="load")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def test_a_question_typed_in_the_browser_gets_a_cited_answer(page, tmp_path_factory):
+    page.fill("#question textarea", "Có bao nhiêu chi bộ cơ sở?")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.querySelector('#sources') && document.querySelector('#sources').innerText.includes('40 chi bộ')",
+        timeout=60_000,
+    )
+    chat = page.inner_text("#chat")
+    assert "40" in chat and "[1]" in chat
+    assert page.locator("#sources mark").count() >= 1
+    page.screenshot(path=str(tmp_path_factory.mktemp("shots") / "answer.png"), full_page=True)
+
+
+def test_bold_vietnamese_is_not_drawn_with_the_font_that_lacks_its_glyphs(page):
+    family = page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+    assert "Source Sans Pro" not in family.split(",")[0]
+    assert "Segoe UI" in family or "Noto Sans" in family
+
+
+def test_documents_tab_lists_the_sample_report(page):
+    page.get_by_role("tab", name="Tài liệu").click()
+    page.wait_for_selector("#docs", timeout=30_000)
+    page.wait_for_function(
+        "document.querySelector('#docs').innerText.includes('Báo cáo')", timeout=30_000
+    )

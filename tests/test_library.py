@@ -1,0 +1,173 @@
+"""The library on a real Chroma store on disk: idempotent ingest, replacement, removal, repair."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from ingest.loader import load_document
+from vectorstore.indexer import index_files
+from vectorstore.library import Library, collection_name
+
+SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "bao-cao-xay-dung-dang-tay-son-2022.md"
+
+SHORT_REPORT = """BÁO CÁO
+kết quả công tác kiểm tra năm 2023 của Chi bộ Thôn Thử Nghiệm
+
+I. TÌNH HÌNH CHUNG
+Chi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt định kỳ vào ngày mùng 5 hằng tháng.
+
+II. KẾT QUẢ
+Trong năm, chi bộ kiểm tra 3 đảng viên và giám sát 5 đảng viên; không có đảng viên vi phạm.
+"""
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _chroma_count(library: Library) -> int:
+    return library._collection.count()
+
+
+def test_reingest_of_unchanged_file_is_skipped(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    first = index_files(library, [SAMPLE], show_progress=False)
+    count = _chroma_count(library)
+    second = index_files(library, [SAMPLE], show_progress=False)
+    assert [r.status for r in first] == ["added"]
+    assert [r.status for r in second] == ["unchanged"]
+    assert _chroma_count(library) == count == len(library) == first[0].passages
+
+
+def test_changed_file_replaces_its_passages(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "docs" / "bao-cao-thu.txt", SHORT_REPORT)
+    index_files(library, [path], show_progress=False)
+    _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
+    [result] = index_files(library, [path], show_progress=False)
+    assert result.status == "replaced"
+    texts = [library.passage(pid).text for pid, _ in library.bm25_search("đảng viên sinh hoạt", 10)]
+    assert any("31 đảng viên" in t for t in texts)
+    assert not any("27 đảng viên" in t for t in texts)
+    assert _chroma_count(library) == len(library) == result.passages
+    assert len(library.documents()) == 1
+
+
+def test_same_content_under_another_name_is_not_indexed_twice(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    a = _write(tmp_path / "a.txt", SHORT_REPORT)
+    b = _write(tmp_path / "b.txt", SHORT_REPORT)
+    results = index_files(library, [a, b], show_progress=False)
+    assert [r.status for r in results] == ["added", "duplicate"]
+    assert results[1].duplicate_of == results[0].doc_id
+    assert len(library.documents()) == 1
+
+
+def test_remove_takes_passages_out_of_both_indexes(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    index_files(library, [SAMPLE, path], show_progress=False)
+    doc_id = load_document(path).doc_id
+    assert library.remove(doc_id)
+    assert not library.remove(doc_id)
+    assert all(library.passage(pid).doc_id != doc_id for pid, _ in library.bm25_search("Thôn Thử Nghiệm", 50))
+    assert all(library.passage(pid).doc_id != doc_id for pid, _ in library.dense_search("Thôn Thử Nghiệm", 50))
+    assert [d["doc_id"] for d in library.documents()] == [load_document(SAMPLE).doc_id]
+
+
+class Crash(Exception):
+    """Stands for the process dying at that point."""
+
+
+def _crash(*args, **kwargs):
+    raise Crash
+
+
+def _passage_texts(library: Library) -> list[str]:
+    return [library.passage(pid).text for pid, _ in library.bm25_search("đảng viên", 50)]
+
+
+def test_crash_before_the_commit_keeps_the_old_version(empty_settings, embedder, tmp_path, monkeypatch):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    index_files(library, [path], show_progress=False)
+    _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
+    monkeypatch.setattr(Library, "_write_registry", _crash)
+    with pytest.raises(Crash):
+        index_files(library, [path], show_progress=False)
+    monkeypatch.undo()
+
+    reopened = Library(empty_settings, embedder)
+    texts = _passage_texts(reopened)
+    assert any("27 đảng viên" in t for t in texts) and not any("31 đảng viên" in t for t in texts)
+    assert _chroma_count(reopened) == len(reopened) == reopened.documents()[0]["passages"]
+    [again] = index_files(reopened, [path], show_progress=False)
+    assert again.status == "replaced"
+    assert any("31 đảng viên" in t for t in _passage_texts(reopened))
+
+
+def test_crash_after_the_commit_keeps_the_new_version_only(empty_settings, embedder, tmp_path, monkeypatch):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    index_files(library, [path], show_progress=False)
+    _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
+    real_write = Library._write_registry
+
+    def write_then_crash(self, registry):
+        real_write(self, registry)
+        raise Crash
+
+    monkeypatch.setattr(Library, "_write_registry", write_then_crash)
+    with pytest.raises(Crash):
+        index_files(library, [path], show_progress=False)
+    monkeypatch.undo()
+
+    reopened = Library(empty_settings, embedder)
+    texts = _passage_texts(reopened)
+    assert any("31 đảng viên" in t for t in texts) and not any("27 đảng viên" in t for t in texts)
+    assert _chroma_count(reopened) == len(reopened) == reopened.documents()[0]["passages"]
+
+
+def test_stale_bm25_index_is_rebuilt(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    index_files(library, [SAMPLE], show_progress=False)
+    meta = library.dir / "bm25" / "ids.json"
+    data = json.loads(meta.read_text())
+    data["stamp"] = "stale"
+    meta.write_text(json.dumps(data))
+    reopened = Library(empty_settings, embedder)
+    assert reopened.bm25_search("58 tổ chức cơ sở đảng", 1)
+
+
+def test_rejected_file_changes_nothing(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    index_files(library, [SAMPLE], show_progress=False)
+    before = _chroma_count(library)
+    empty = _write(tmp_path / "rong.txt", "")
+    [result] = index_files(library, [empty], show_progress=False)
+    assert result.status == "rejected" and result.error
+    assert _chroma_count(library) == before
+    assert len(library.documents()) == 1
+
+
+def test_two_models_never_share_a_collection():
+    assert collection_name("intfloat/multilingual-e5-small") != collection_name("BAAI/bge-m3")
+
+
+@pytest.mark.parametrize("model", ["intfloat/multilingual-e5-small", "/home/u/models/Vietnamese_Embedding"])
+def test_collection_names_are_valid_for_chroma(model):
+    name = collection_name(model)
+    assert 3 <= len(name) <= 512 and name[0].isalnum() and name[-1].isalnum()
+
+
+def test_data_dir_decides_where_everything_goes(empty_settings, embedder):
+    other = dataclasses.replace(empty_settings, data_dir=empty_settings.data_dir.parent / "khac")
+    Library(empty_settings, embedder)
+    Library(other, embedder)
+    assert (empty_settings.data_dir / "chroma").is_dir() and (other.data_dir / "chroma").is_dir()
