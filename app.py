@@ -69,7 +69,8 @@ def build_ui(assistant: Assistant):
                 with gr.Column(scale=3):
                     chatbot = gr.Chatbot(label="Hội thoại", height=520, elem_id="chat")
                     question = gr.Textbox(
-                        label="Câu hỏi", placeholder="Nhập câu hỏi về tài liệu… (Enter để gửi)", elem_id="question", lines=1
+                        label="Câu hỏi", placeholder="Nhập câu hỏi về tài liệu… (Enter để gửi)",
+                        elem_id="question", lines=1,
                     )
                     with gr.Row():
                         send = gr.Button("Gửi", variant="primary", elem_id="send")

@@ -25,16 +25,16 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def index_files(library: Library, paths: Iterable[Path], show_progress: bool = True) -> list[IngestResult]:
     """Index every file; a file that cannot be read is reported as rejected and changes nothing."""
     results = []
-    files = expand_paths(paths)
-    with tqdm(total=len(files), unit="tệp", desc="Lập chỉ mục", disable=not show_progress) as bar:
-        for path in files:
+    with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
+        for path in expand_paths(paths):
             try:
                 doc = load_document(path)
             except (OSError, ValueError) as err:
                 results.append(IngestResult(path.stem, path.name, "rejected", 0, error=str(err)))
-            else:
-                results += library.add([doc])
-            bar.update(1)
+                continue
+            bar.total += len(doc.passages)
+            bar.set_postfix_str(path.name)
+            results += library.add([doc], progress=bar.update)
     return results
 
 

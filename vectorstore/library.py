@@ -30,6 +30,8 @@ from ingest.passage import Document, Passage
 from vectorstore.bm25 import BM25Index, ids_stamp
 from vectorstore.tokenize import tokenize
 
+WRITE_BATCH = 32  # passages embedded and written per step (the progress bar moves by this much)
+
 
 class Embedder(Protocol):
     name: str
@@ -170,8 +172,8 @@ class Library:
         passages = list({p.id: p for p in doc.passages}.values())
         version = doc.content_hash
         self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": version}]})
-        for start in range(0, len(passages), self._batch):
-            batch = passages[start : start + self._batch]
+        for start in range(0, len(passages), WRITE_BATCH):
+            batch = passages[start : start + WRITE_BATCH]
             vectors = self._vectors(batch, old["content_hash"] if old else None)
             self._collection.add(
                 ids=[_record_id(p, version) for p in batch],
