@@ -93,3 +93,12 @@ def test_dev_set_meets_the_quality_bar(assistant):
     assert summary["abstain_accuracy"] == 1.0, summary
     assert set(rows[0]) == {"id", "question", "passages", "answer", "citations", "abstained", "latency_ms"}
     assert set(rows[0]["passages"][0]) == {"text", "doc_id", "source_id", "section", "score"}
+
+
+def test_held_out_questions_written_apart_from_the_dev_set(assistant):
+    """Questions of the same kinds that were never tuned on: no made-up answers, few misses."""
+    summary, _ = evaluate(assistant, read_questions(DEV_SET.with_name("holdout-qa.jsonl")), k=10)
+    assert summary["abstain_accuracy"] == 1.0, summary
+    assert summary["recall@10"] == 1.0, summary
+    assert summary["recall@5"] >= 0.9, summary
+    assert summary["answer_contains"] >= 0.85, summary
