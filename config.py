@@ -31,7 +31,6 @@ class Settings:
     samples_dir: Path
     max_question_chars: int
     top_k: int
-    min_relevance: float
 
     @property
     def chroma_dir(self) -> Path:
@@ -57,5 +56,4 @@ def load() -> Settings:
         samples_dir=Path(env("SAMPLES_DIR", str(ROOT / "samples"))).resolve(),
         max_question_chars=int(env("MAX_QUESTION_CHARS", "2000")),
         top_k=int(env("TOP_K", "5")),
-        min_relevance=float(env("MIN_RELEVANCE", "0.0")),
     )

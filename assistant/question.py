@@ -1,11 +1,12 @@
-"""What a question asks for: its content terms, and whether it wants a number, a date or a document."""
+"""What a question asks for: which of its words only shape it, and whether it wants a number, a date or a document."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from vectorstore.tokenize import fold_accents, words
+from ingest.docnumbers import find_doc_numbers
+from vectorstore.tokenize import fold_accents
 
 # Question words and function words: they say how to answer, not what about.
 STOPWORDS = set(
@@ -23,7 +24,6 @@ _WANTS_DOCUMENT = re.compile(
 )
 _NUMBER = re.compile(r"\d")
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\bngày \d{1,2}|\bnăm \d{4}\b|\btháng \d{1,2}")
-_DOCNUM = re.compile(r"\b\d{1,5}\s*[-/]\s*[A-ZĐ]{1,7}")
 
 
 def normalize_question(text: str) -> str:
@@ -35,11 +35,6 @@ def is_stopword(word: str) -> bool:
     """A function word; a word typed without diacritics is compared without them."""
     folded = fold_accents(word)
     return word in STOPWORDS if folded != word else folded in _FOLDED_STOPWORDS
-
-
-def content_terms(text: str) -> list[str]:
-    """Accent-folded words that carry meaning (question and function words removed)."""
-    return [fold_accents(w) for w in words(text) if not is_stopword(w)]
 
 
 def expected_kind(question: str) -> str | None:
@@ -56,5 +51,7 @@ def expected_kind(question: str) -> str | None:
 
 def has_kind(sentence: str, kind: str | None) -> bool:
     """Whether the sentence contains the kind of fact asked for."""
-    pattern = {"number": _NUMBER, "date": _DATE, "document": _DOCNUM}.get(kind or "")
+    if kind == "document":
+        return bool(find_doc_numbers(sentence))
+    pattern = {"number": _NUMBER, "date": _DATE}.get(kind or "")
     return bool(pattern and pattern.search(sentence))

@@ -93,15 +93,20 @@ def _passage_texts(library: Library) -> list[str]:
     return [library.passage(pid).text for pid, _ in library.bm25_search("đảng viên", 50)]
 
 
-def test_crash_before_the_commit_keeps_the_old_version(empty_settings, embedder, tmp_path, monkeypatch):
-    library = Library(empty_settings, embedder)
+def _change_with_crash(library: Library, tmp_path: Path, monkeypatch, write_registry) -> Path:
+    """Index a report, change it, and re-index it with the registry write replaced (to crash)."""
     path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
     index_files(library, [path], show_progress=False)
     _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
-    monkeypatch.setattr(Library, "_write_registry", _crash)
+    monkeypatch.setattr(Library, "_write_registry", write_registry)
     with pytest.raises(Crash):
         index_files(library, [path], show_progress=False)
     monkeypatch.undo()
+    return path
+
+
+def test_crash_before_the_commit_keeps_the_old_version(empty_settings, embedder, tmp_path, monkeypatch):
+    path = _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, _crash)
 
     reopened = Library(empty_settings, embedder)
     texts = _passage_texts(reopened)
@@ -113,20 +118,13 @@ def test_crash_before_the_commit_keeps_the_old_version(empty_settings, embedder,
 
 
 def test_crash_after_the_commit_keeps_the_new_version_only(empty_settings, embedder, tmp_path, monkeypatch):
-    library = Library(empty_settings, embedder)
-    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
-    index_files(library, [path], show_progress=False)
-    _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
     real_write = Library._write_registry
 
     def write_then_crash(self, registry):
         real_write(self, registry)
         raise Crash
 
-    monkeypatch.setattr(Library, "_write_registry", write_then_crash)
-    with pytest.raises(Crash):
-        index_files(library, [path], show_progress=False)
-    monkeypatch.undo()
+    _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, write_then_crash)
 
     reopened = Library(empty_settings, embedder)
     texts = _passage_texts(reopened)
