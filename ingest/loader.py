@@ -22,6 +22,8 @@ from ingest.passage import Document, Passage
 from ingest.structure import build_sections, document_title, rejoin_page_breaks
 
 SUFFIXES = (".md", ".markdown", ".txt")
+CORPUS_SUFFIXES = (".jsonl",)
+ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 
 
 PARSER_VERSION = "2"  # bump when parsing changes what a file yields: every file is then re-indexed
@@ -84,3 +86,12 @@ def load_document(path: Path) -> Document:
     if not document.passages:
         raise ValueError(f"Tệp rỗng: {path.name} (không có nội dung văn bản)")
     return document
+
+
+def load_documents(path: Path) -> list[Document]:
+    """The documents in a file: one for most formats, one per record for a .jsonl corpus."""
+    if Path(path).suffix.lower() == ".jsonl":
+        from ingest.jsonl import load_jsonl
+
+        return load_jsonl(path)
+    return [load_document(path)]

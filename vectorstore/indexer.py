@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.loader import SUFFIXES, load_document
+from ingest.loader import ALL_SUFFIXES, load_documents
 from vectorstore.library import IngestResult, Library
 
 
@@ -16,7 +16,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            files += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ALL_SUFFIXES)
         else:
             files.append(path)
     return files
@@ -28,13 +28,13 @@ def index_files(library: Library, paths: Iterable[Path], show_progress: bool = T
     with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
         for path in expand_paths(paths):
             try:
-                doc = load_document(path)
+                docs = load_documents(path)
             except (OSError, ValueError) as err:
                 results.append(IngestResult(path.stem, path.name, "rejected", 0, error=str(err)))
                 continue
-            bar.total += len(doc.passages)
+            bar.total += sum(len(doc.passages) for doc in docs)
             bar.set_postfix_str(path.name)
-            results += library.add([doc], progress=bar.update)
+            results += library.add(docs, progress=bar.update)
     return results
 
 
