@@ -5,10 +5,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
 
 import config  # first: switches off network access before gradio or chromadb are imported
 from assistant.pipeline import Assistant, QuestionError
 from assistant.render import MODE_EXTRACTIVE, answer_markdown, sources_markdown
+from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note
 
 TITLE = "Tra cứu Xây dựng Đảng"
 FONT_STACK = ["Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans", "sans-serif"]
@@ -62,6 +64,25 @@ def build_ui(assistant: Assistant):
             for d in assistant.library.documents()
         ]
 
+    def document_choices():
+        return gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()], value=None)
+
+    def upload(files: list[str] | None, progress=gr.Progress()) -> tuple[list[list], list[list], dict]:  # noqa: B008
+        """Index the uploaded files; one row per outcome."""
+        rows = []
+        for i, path in enumerate(files or []):
+            progress(i / len(files), desc=f"Đang nạp {Path(path).name}")
+            for r in import_upload(assistant.library, Path(path), Path(path).name):
+                rows.append([r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)])
+        return rows, documents(), document_choices()
+
+    def delete(doc_id: str | None) -> tuple[str, list[list], dict]:
+        if not doc_id:
+            return "Hãy chọn một tài liệu để xóa.", documents(), document_choices()
+        title = next((d["title"] for d in assistant.library.documents() if d["doc_id"] == doc_id), doc_id)
+        assistant.library.remove(doc_id)
+        return f"Đã xóa: {title}", documents(), document_choices()
+
     with gr.Blocks(title=TITLE) as ui:
         gr.Markdown(f"# {TITLE}\n{MODE_EXTRACTIVE}")
         with gr.Tab("Hỏi đáp"):
@@ -83,10 +104,21 @@ def build_ui(assistant: Assistant):
             table = gr.Dataframe(
                 headers=["Tài liệu", "Số đoạn", "Thêm lúc"], value=documents, interactive=False, elem_id="docs"
             )
+            files = gr.File(label="Tải tài liệu lên (.md, .txt, .jsonl)", file_count="multiple", elem_id="upload")
+            import_button = gr.Button("Nạp vào thư viện", variant="primary", elem_id="import")
+            outcome = gr.Dataframe(
+                headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome"
+            )
+            with gr.Row():
+                to_delete = gr.Dropdown(label="Tài liệu cần xóa", choices=[], elem_id="to-delete")
+                delete_button = gr.Button("Xóa tài liệu", variant="stop", elem_id="delete")
+            deleted = gr.Markdown(elem_id="deleted")
         for trigger in (question.submit, send.click):
             trigger(chat, [question, chatbot], [chatbot, question, sources], api_name=False)
         clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
-        docs_tab.select(documents, None, table, api_name=False)
+        docs_tab.select(lambda: (documents(), document_choices()), None, [table, to_delete], api_name=False)
+        import_button.click(upload, files, [outcome, table, to_delete], api_name="nap")
+        delete_button.click(delete, to_delete, [deleted, table, to_delete], api_name="xoa")
         hidden_q = gr.Textbox(visible=False)
         hidden_a, hidden_s = gr.Markdown(visible=False), gr.Markdown(visible=False)
         hidden_q.submit(ask, hidden_q, [hidden_a, hidden_s], api_name="hoi")

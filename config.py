@@ -31,6 +31,11 @@ class Settings:
     samples_dir: Path
     max_question_chars: int
     top_k: int
+    max_file_mb: float
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def chroma_dir(self) -> Path:
@@ -56,4 +61,5 @@ def load() -> Settings:
         samples_dir=Path(env("SAMPLES_DIR", str(ROOT / "samples"))).resolve(),
         max_question_chars=int(env("MAX_QUESTION_CHARS", "2000")),
         top_k=int(env("TOP_K", "5")),
+        max_file_mb=float(env("MAX_FILE_MB", "50")),
     )

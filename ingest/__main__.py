@@ -7,11 +7,6 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-STATUS_LABELS = {
-    "added": "thêm mới", "unchanged": "không đổi", "replaced": "cập nhật",
-    "duplicate": "trùng nội dung", "rejected": "bị từ chối",
-}
-
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp tài liệu vào thư viện")
@@ -20,14 +15,14 @@ def main(argv: list[str] | None = None) -> int:
 
     import config
     from vectorstore.embedder import load_embedder
-    from vectorstore.indexer import index_files
+    from vectorstore.indexer import STATUS_LABELS, index_files, outcome_note
     from vectorstore.library import Library
 
     settings = config.load()
     library = Library(settings, load_embedder(settings))
     results = index_files(library, args.paths)
     for r in results:
-        extra = f": {r.error}" if r.error else (f" (giống {r.duplicate_of})" if r.duplicate_of else "")
+        extra = f": {outcome_note(r)}" if outcome_note(r) else ""
         print(f"{STATUS_LABELS[r.status]:>15}  {r.title} — {r.passages} đoạn{extra}")
     counts = Counter(r.status for r in results)
     print("Tổng kết: " + ", ".join(f"{STATUS_LABELS[s]} {n}" for s, n in counts.items()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -98,8 +99,14 @@ def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout_s: 
 def app_url(sample_library, sample_settings, tmp_path_factory):
     """URL of the real app (python app.py) serving the sample library on a free port."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    env = {**os.environ, "DATA_DIR": str(sample_settings.data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
+    app_dir = tmp_path_factory.mktemp("app")
+    log = app_dir / "app.log"
+    data_dir = app_dir / "data"  # its own copy of the sample index: uploads and deletions stay there
+    data_dir.mkdir()
+    for part in ("chroma", "indexes"):
+        shutil.copytree(sample_settings.data_dir / part, data_dir / part)
+    (data_dir / "models").symlink_to(sample_settings.models_dir)
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, str(config.ROOT / "app.py")], cwd=config.ROOT, env=env, stdout=out, stderr=out

@@ -34,3 +34,32 @@ def test_app_listens_on_loopback_only(app_url):
     out = subprocess.run(["ss", "-ltnH", f"sport = :{port}"], capture_output=True, text=True, check=True).stdout
     local_addresses = [line.split()[3] for line in out.splitlines() if line.strip()]
     assert local_addresses == [f"127.0.0.1:{port}"]
+
+
+def test_upload_then_delete_a_document_through_the_app(app_url, tmp_path):
+    from gradio_client import Client, handle_file
+
+    client = Client(app_url, verbose=False)
+    report = tmp_path / "bao-cao-thon-thu-nghiem.txt"
+    report.write_text(
+        "BÁO CÁO\nkết quả sinh hoạt của Chi bộ Thôn Thử Nghiệm\n\nI. TÌNH HÌNH\n"
+        "Chi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt định kỳ vào ngày mùng 5 hằng tháng.\n",
+        encoding="utf-8",
+    )
+    empty = tmp_path / "rong.txt"
+    empty.write_bytes(b"")
+    outcome, _, _ = client.predict([handle_file(str(report)), handle_file(str(empty))], api_name="/nap")
+    rows = {row[0]: row for row in outcome["data"]}
+    assert any(r[1] == "thêm mới" for r in rows.values())
+    assert any(r[1] == "bị từ chối" and "Tệp rỗng" in r[3] for r in rows.values())
+    reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm có bao nhiêu đảng viên?", api_name="/hoi")
+    assert "27 đảng viên" in reply
+
+    again, _, _ = client.predict([handle_file(str(report))], api_name="/nap")
+    assert again["data"][0][1] == "không đổi"
+
+    doc_id = "bao-cao-thon-thu-nghiem"
+    message, _, _ = client.predict(doc_id, api_name="/xoa")
+    assert message.startswith("Đã xóa")
+    reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm có bao nhiêu đảng viên?", api_name="/hoi")
+    assert "27 đảng viên" not in reply
