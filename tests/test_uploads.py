@@ -1,0 +1,51 @@
+"""Uploaded files: stored copies never leave DATA_DIR/uploads, bad files change nothing."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from vectorstore.indexer import import_upload, safe_name
+from vectorstore.library import Library
+
+REPORT = "I. TÌNH HÌNH\nChi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt vào ngày mùng 5 hằng tháng.\n"
+
+
+def _file(tmp_path, name: str, data: bytes):
+    path = tmp_path / "incoming" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_path_components_in_an_upload_name_are_dropped(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    [result] = import_upload(library, _file(tmp_path, "a.txt", REPORT.encode()), "../../x.txt")
+    assert result.status == "added"
+    stored = list(empty_settings.uploads_dir.iterdir())
+    assert [p.name for p in stored] == ["x.txt"]
+    assert safe_name("..\\..\\y.docx") == "y.docx" and safe_name("/etc/passwd") == "passwd"
+
+
+def test_too_large_empty_or_unsupported_uploads_change_nothing(empty_settings, embedder, tmp_path):
+    small = dataclasses.replace(empty_settings, max_file_mb=0.001)
+    library = Library(small, embedder)
+    cases = {
+        "lon.txt": (REPORT * 20).encode(),
+        "rong.txt": b"",
+        "anh.exe": b"MZ\x90\x00",
+        "nhi-phan.txt": bytes(range(256)),
+    }
+    for name, data in cases.items():
+        [result] = import_upload(library, _file(tmp_path, name, data), name)
+        assert result.status == "rejected" and result.error, name
+    assert library.documents() == [] and len(library) == 0
+    assert not small.uploads_dir.exists() or not any(small.uploads_dir.iterdir())
+
+
+def test_same_content_under_another_name_is_recognised(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    import_upload(library, _file(tmp_path, "a.txt", REPORT.encode()), "bao-cao.txt")
+    [result] = import_upload(library, _file(tmp_path, "b.txt", REPORT.encode()), "ban-sao.txt")
+    assert result.status == "duplicate" and result.duplicate_of == "bao-cao"
+    assert [p.name for p in empty_settings.uploads_dir.iterdir()] == ["bao-cao.txt"]
+    assert len(library.documents()) == 1
