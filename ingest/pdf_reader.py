@@ -1,0 +1,210 @@
+"""Read the text layer of a PDF into page texts and into parser-ready text.
+
+``read_pdf(path)`` gives ``[(page number from 1, page text), …]``; ``pdf_text(pages)``
+joins them into text for ``loader.parse_document``: one paragraph per line, paragraphs
+separated by a blank line, NFC-normalised.
+
+Each page is cleaned first (``read_pdf``):
+
+- repeated page headers and footers are dropped: a line among the first two (last two)
+  lines of a page that is the same, digits aside, on more than half of the pages (and on
+  at least two) — "ĐẢNG BỘ XÃ …", "Báo cáo số 12 - trang 3";
+- bare page numbers at the top or bottom of a page are dropped: "3", "- 3 -", "Trang 3",
+  "3/10", "Trang 3/10" (in the middle of a page such a line is kept: it may be a table cell).
+
+Then ``pdf_text`` joins the lines of all pages, as one sequence, into paragraphs
+(``paragraphs``), so a paragraph cut by a page break is one paragraph again. A line that
+starts with an uppercase letter, a numbering ("1.", "2.1.", "IV.", "a)") or a "-", "+",
+"•" bullet starts a new paragraph when
+
+- the paragraph before ends with sentence punctuation (. : ; ! ? …); or
+- the line is a title: at most 40 words, no final punctuation (. : ; ! ? … ,), numbered
+  ("1. Kết quả") or ALL CAPS — an ALL-CAPS line after an ALL-CAPS paragraph only when it
+  is numbered (else it may be the rest of a wrapped title); or
+- the paragraph before is such a title ("I. TÌNH HÌNH CHUNG", "BÁO CÁO") and its last
+  line is short: under 80% of a full line (the 90th percentile of the line lengths). A
+  full last line means the title, or a numbered item such as "1. Tiếp tục đổi mới … đối
+  với" + "Mặt trận Tổ quốc …", wraps onto the line.
+
+Otherwise the lines are one paragraph, joined with a space: a line that starts with a
+lowercase letter (other than an "a)" numbering) always continues the paragraph.
+
+Hyphens at the end of a line. Vietnamese syllables are written apart and are not split
+by hyphenation, so the rule is conservative:
+
+- "kinh tế -" + "xã hội" (a spaced dash: a compound) → "kinh tế - xã hội";
+- "Inter-" + "net": the hyphen is removed and the pieces glued ("Internet") only when the
+  piece before is plain ASCII letters with no hyphen of its own, and the next line starts
+  with a lowercase ASCII letter and its first word has no hyphen;
+- any other "word-" ("ki-lô-" + "mét", "Covid-" + "19", "2020-" + "2025", "Đảng-" +
+  "viên") keeps its hyphen and is glued without a space.
+
+Limits: only the text layer is read (no OCR: a scan raises a ValueError); reading order
+is pypdf's (multi-column pages and tables come out line by line as pypdf sees them);
+blank space between paragraphs is not seen, so a paragraph without final punctuation
+followed by one starting with an uppercase letter is one paragraph (a wrapped line looks
+the same); a one-page PDF has no repeated header to detect; a header or footer that
+differs on every page (other than in its numbers) stays.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+SENTENCE_PUNCTUATION = tuple(".:;!?…")
+HEADING_PUNCTUATION = tuple(".:;!?…,")
+HEADING_MAX_WORDS = 40
+FULL_LINE = 0.8  # a line this long, relative to a full line of the document, is wrapped text, not a title
+EDGE_LINES = 2  # how many lines at the top and at the bottom of a page may be a header/footer
+NUMBERING = re.compile(r"^(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s")
+BULLET = re.compile(r"^[-+•]\s")
+PAGE_NUMBER = re.compile(r"^(?:trang\s*)?[-–—]?\s*\d{1,4}(?:\s*/\s*\d{1,4})?\s*[-–—]?$", re.IGNORECASE)
+DIGITS = re.compile(r"\d+")
+ASCII_PIECE = re.compile(r"^[A-Za-z]+-$")
+ASCII_START = re.compile(r"^[a-z]")
+
+SCAN_MESSAGE = "PDF không có lớp văn bản (bản scan): {}. Hãy dùng bản có chữ hoặc nhận dạng chữ (OCR) trước."
+CORRUPT_MESSAGE = "Tệp PDF bị hỏng hoặc không đọc được: {}"
+
+
+# --- Reading --------------------------------------------------------------------------
+
+def extract_pages(path: Path) -> list[str]:
+    """The raw text of each page (NFC), or a Vietnamese ValueError for a file pypdf cannot read."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        texts = [page.extract_text() or "" for page in reader.pages]
+    except OSError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of errors on broken files
+        raise ValueError(CORRUPT_MESSAGE.format(path.name)) from error
+    return [unicodedata.normalize("NFC", text) for text in texts]
+
+
+def page_lines(text: str) -> list[str]:
+    """The non-empty lines of a page, stripped, with runs of spaces collapsed."""
+    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return [line for line in lines if line]
+
+
+def shape(line: str) -> str:
+    """A line with its numbers made alike: 'Trang 3' and 'Trang 4' have the same shape."""
+    return DIGITS.sub("#", line).casefold()
+
+
+def repeated_edges(pages: list[list[str]]) -> tuple[set[str], set[str]]:
+    """Shapes of the lines repeated at the top (headers) and at the bottom (footers) of pages."""
+    tops: Counter[str] = Counter()
+    bottoms: Counter[str] = Counter()
+    for lines in pages:
+        tops.update({shape(line) for line in lines[:EDGE_LINES]})
+        bottoms.update({shape(line) for line in lines[-EDGE_LINES:]})
+    needed = max(2, len(pages) // 2 + 1)
+    return ({s for s, n in tops.items() if n >= needed}, {s for s, n in bottoms.items() if n >= needed})
+
+
+def strip_edges(lines: list[str], headers: set[str], footers: set[str]) -> list[str]:
+    """A page's lines without its header/footer lines and bare page numbers."""
+    lines = list(lines)
+    for _ in range(EDGE_LINES + 1):
+        if lines and (PAGE_NUMBER.match(lines[0]) or shape(lines[0]) in headers):
+            lines.pop(0)
+    for _ in range(EDGE_LINES + 1):
+        if lines and (PAGE_NUMBER.match(lines[-1]) or shape(lines[-1]) in footers):
+            lines.pop()
+    return lines
+
+
+def read_pdf(path: Path) -> list[tuple[int, str]]:
+    """(page number from 1, page text) for each page: headers, footers, page numbers removed.
+
+    A page's text is its remaining lines as pypdf extracted them (spaces collapsed), one
+    per line; ``pdf_text`` joins them into paragraphs.
+    """
+    path = Path(path)
+    raw = [page_lines(text) for text in extract_pages(path)]
+    if not any(raw):
+        raise ValueError(SCAN_MESSAGE.format(path.name))
+    headers, footers = repeated_edges(raw)
+    cleaned = [strip_edges(lines, headers, footers) for lines in raw]
+    return [(number, "\n".join(lines)) for number, lines in enumerate(cleaned, start=1)]
+
+
+# --- Paragraphs -----------------------------------------------------------------------
+
+def is_all_caps(line: str) -> bool:
+    return any(c.isalpha() for c in line) and line == line.upper()
+
+
+def is_heading_line(text: str) -> bool:
+    """'I. TÌNH HÌNH CHUNG', '1. Kết quả', 'BÁO CÁO': short, numbered or ALL CAPS, no final punctuation."""
+    if len(text.split()) > HEADING_MAX_WORDS or text.endswith(HEADING_PUNCTUATION):
+        return False
+    return bool(NUMBERING.match(text)) or is_all_caps(text)
+
+
+def opens_block(line: str) -> bool:
+    """Whether a line may start a paragraph: uppercase first letter, a numbering or a bullet."""
+    first = line[:1]
+    return (first.isalpha() and first.isupper()) or bool(NUMBERING.match(line) or BULLET.match(line))
+
+
+def full_width(lines: list[str]) -> int:
+    """The length of a full line of text: the 90th percentile of the line lengths."""
+    lengths = sorted(len(line) for line in lines)
+    return lengths[min(len(lengths) - 1, len(lengths) * 9 // 10)] if lengths else 0
+
+
+def breaks_between(paragraph: str, last_line: str, line: str, width: int) -> bool:
+    """Whether ``line`` starts a new paragraph after ``paragraph`` (whose last line is ``last_line``)."""
+    if not opens_block(line):
+        return False
+    if paragraph.endswith(SENTENCE_PUNCTUATION):
+        return True
+    if is_heading_line(line) and (NUMBERING.match(line) or not is_all_caps(paragraph)):
+        return True
+    if is_heading_line(paragraph):
+        return len(last_line) < FULL_LINE * width  # a full last line: the title or item goes on
+    return False
+
+
+def join_lines(left: str, right: str) -> str:
+    """Two lines of one paragraph joined, with the hyphen rule of the module docstring."""
+    if not left.endswith("-") or left.endswith(" -") or left == "-":
+        return f"{left} {right}"
+    last = left.split()[-1]
+    first = right.split()[0]
+    if ASCII_PIECE.match(last) and ASCII_START.match(first) and "-" not in first:
+        return f"{left[:-1]}{right}"
+    return f"{left}{right}"
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Lines (stripped, none empty) grouped into paragraphs, each on one line (module docstring)."""
+    width = full_width(lines)
+    out: list[str] = []
+    last_line = ""
+    for line in lines:
+        if out and not breaks_between(out[-1], last_line, line, width):
+            out[-1] = join_lines(out[-1], line)
+        else:
+            out.append(line)
+        last_line = line
+    return out
+
+
+def pdf_text(pages: list[tuple[int, str]]) -> str:
+    """The pages of ``read_pdf`` as one parser-ready text: paragraphs separated by blank lines.
+
+    The lines of all pages are joined as one sequence, so a paragraph cut by a page break
+    is one paragraph again.
+    """
+    lines = [line for _, text in pages for line in page_lines(text)]
+    return unicodedata.normalize("NFC", "\n\n".join(paragraphs(lines)) + "\n") if lines else ""
