@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: run test lint eval clean chromium
+.PHONY: run test lint eval clean system-deps
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,12 +18,14 @@ $(STAMP):
 run: $(STAMP)
 	$(BIN)/python app.py
 
-test: $(STAMP) chromium
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest -q
 
-# The browser tests drive Debian's chromium (never a downloaded browser).
-chromium:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+# The browser tests drive Debian's chromium (never a downloaded browser); the PDF fixtures
+# are written with Debian's DejaVu font.
+system-deps:
+	@{ command -v chromium && test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf; } >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core; }
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -21,7 +21,7 @@ from ingest.markdown import parse_blocks
 from ingest.passage import Document, Passage
 from ingest.structure import build_sections, document_title, rejoin_page_breaks
 
-SUFFIXES = (".md", ".markdown", ".txt")
+SUFFIXES = (".md", ".markdown", ".txt", ".pdf")
 CORPUS_SUFFIXES = (".jsonl",)
 ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 
@@ -69,13 +69,25 @@ def read_source(path: Path) -> str:
     return normalise(path.read_bytes(), path.name)
 
 
+def read_text(path: Path, data: bytes) -> str:
+    """The text of a file in the shape the parser reads, whatever its format."""
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        from ingest.pdf_reader import pdf_text, read_pdf
+
+        return pdf_text(read_pdf(path))
+    return normalise(data, path.name)
+
+
 def load_document(path: Path) -> Document:
-    """Read and parse a .md or .txt file; a Vietnamese ValueError if it cannot be used."""
+    """Read and parse a .md, .txt or .pdf file; a Vietnamese ValueError if it cannot be used."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise ValueError(f"Định dạng tệp không được hỗ trợ: {path.suffix or path.name}")
     data = path.read_bytes()
-    source = normalise(data, path.name)
+    if not data:
+        raise ValueError(f"Tệp rỗng: {path.name}")
+    source = read_text(path, data)
     if not source.strip():
         raise ValueError(f"Tệp rỗng: {path.name}")
     doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]

@@ -438,8 +438,8 @@ def test_title_falls_back_to_the_file_stem(tmp_path: Path) -> None:
         ("chi-danh-dau.md", b"---\n\n## **  **\n", "Tệp rỗng: chi-danh-dau.md"),
         ("latin.txt", "Báo cáo".encode("latin-1"), "Không đọc được tệp latin.txt (mã hóa không phải UTF-8)"),
         ("utf16.txt", "Báo cáo".encode("utf-16"), "Không đọc được tệp utf16.txt (mã hóa không phải UTF-8)"),
-        ("bao-cao.pdf", b"%PDF-1.4", "Định dạng tệp không được hỗ trợ: .pdf"),
-        ("bao-cao.DOCX", b"PK", "Định dạng tệp không được hỗ trợ: .DOCX"),
+        ("bao-cao.pdf", b"%PDF-1.4", "Tệp PDF bị hỏng hoặc không đọc được: bao-cao.pdf"),
+        ("bao-cao.xyz", b"PK", "Định dạng tệp không được hỗ trợ: .xyz"),
     ],
 )
 def test_loader_errors(tmp_path: Path, name: str, data: bytes, message: str) -> None:
