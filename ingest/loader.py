@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ingest.chunking import build_passages
 from ingest.footnotes import split_footnotes
+from ingest.legacy_encoding import fix_legacy
 from ingest.markdown import parse_blocks
 from ingest.passage import Document, Passage
 from ingest.structure import build_sections, document_title, rejoin_page_breaks
@@ -87,7 +88,7 @@ def load_document(path: Path) -> Document:
     data = path.read_bytes()
     if not data:
         raise ValueError(f"Tệp rỗng: {path.name}")
-    source = read_text(path, data)
+    source, _ = fix_legacy(read_text(path, data))  # text typed in TCVN3 / VNI fonts becomes Unicode
     if not source.strip():
         raise ValueError(f"Tệp rỗng: {path.name}")
     doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]

@@ -466,3 +466,15 @@ def test_short_items_group_and_labels_lead(tmp_path: Path) -> None:
             "- Nguyên nhân chủ quan\n+ Nhận thức chưa đầy đủ.\n+ Năng lực còn hạn chế.",
         ),
     ]
+
+
+def test_a_text_file_typed_in_tcvn3_is_indexed_as_unicode(tmp_path: Path) -> None:
+    from ingest.legacy_encoding import TCVN3_TO_UNICODE
+
+    to_legacy = {v: k for k, v in TCVN3_TO_UNICODE.items()}
+    unicode_text = "I. TÌNH HÌNH\nChi bộ thôn có 27 đảng viên, sinh hoạt định kỳ hằng tháng theo quy định của Đảng."
+    legacy = "".join(to_legacy.get(c, c) for c in unicode_text.lower())
+    path = tmp_path / "cu.txt"
+    path.write_bytes(legacy.encode("utf-8"))
+    text = " ".join(p.text for p in load_document(path).passages)
+    assert "27 đảng viên" in text and "sinh hoạt định kỳ" in text
