@@ -10,7 +10,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ingest.loader import ALL_SUFFIXES, load_documents
+from ingest.passage import Document
 from vectorstore.library import IngestResult, Library
+
+BATCH_PASSAGES = 512  # passages per library.add call (one BM25 rebuild each)
 
 STATUS_LABELS = {
     "added": "thêm mới", "unchanged": "không đổi", "replaced": "cập nhật",
@@ -35,8 +38,12 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 def index_files(library: Library, paths: Iterable[Path], show_progress: bool = True) -> list[IngestResult]:
-    """Index every file; a file that cannot be read is reported as rejected and changes nothing."""
-    results = []
+    """Index every file; a file that cannot be read is reported as rejected and changes nothing.
+
+    Documents are added in groups of about BATCH_PASSAGES passages, so the BM25 index is rebuilt
+    once per group and memory stays bounded however many files there are."""
+    results: list[IngestResult] = []
+    pending: list[Document] = []
     with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
         for path in expand_paths(paths):
             try:
@@ -46,7 +53,11 @@ def index_files(library: Library, paths: Iterable[Path], show_progress: bool = T
                 continue
             bar.total += sum(len(doc.passages) for doc in docs)
             bar.set_postfix_str(path.name)
-            results += library.add(docs, progress=bar.update)
+            pending += docs
+            if sum(len(doc.passages) for doc in pending) >= BATCH_PASSAGES:
+                results += library.add(pending, progress=bar.update)
+                pending = []
+        results += library.add(pending, progress=bar.update)
     return results
 
 

@@ -100,6 +100,7 @@ class Library:
         )
         self._batch = min(client.get_max_batch_size(), 1000)
         self._registry = self._read_registry()
+        self._by_hash = {d["content_hash"]: d["doc_id"] for d in self._registry.values()}
         self._repair()
 
     # ---- reading -------------------------------------------------------------------
@@ -164,11 +165,15 @@ class Library:
 
     def _add_one(self, doc: Document, progress: Callable[[int], None] | None) -> IngestResult:
         old = self._registry.get(doc.doc_id)
+        skipped = None
         if old and old["content_hash"] == doc.content_hash:
-            return IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
-        for other in self._registry.values():
-            if other["content_hash"] == doc.content_hash and other["doc_id"] != doc.doc_id:
-                return IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=other["doc_id"])
+            skipped = IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
+        elif doc.content_hash in self._by_hash:
+            skipped = IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=self._by_hash[doc.content_hash])
+        if skipped:
+            if progress:
+                progress(len(doc.passages))
+            return skipped
         passages = list({p.id: p for p in doc.passages}.values())
         version = doc.content_hash
         self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": version}]})
@@ -228,6 +233,7 @@ class Library:
             os.fsync(f.fileno())
         os.replace(tmp, path)
         self._registry = registry
+        self._by_hash = {d["content_hash"]: d["doc_id"] for d in registry.values()}
 
     def _repair(self) -> None:
         """Delete records no committed version owns, then load passages and BM25."""
