@@ -1,7 +1,9 @@
-"""Read a .md or .txt file into a Document of passages.
+"""Read a .md, .txt, .docx or .pdf file into a Document of passages.
 
-The *normalised source* of a file is its bytes decoded as UTF-8 (a BOM dropped), line
-breaks made "\\n" (CRLF and CR too), then NFC-normalised: ``normalise(data)``. Every
+The *normalised source* of a text file is its bytes decoded as UTF-8 (a BOM dropped), line
+breaks made "\\n" (CRLF and CR too), then NFC-normalised: ``normalise(data)``; of a .docx or
+.pdf file, the text its reader produces (ingest.docx_reader, ingest.pdf_reader). Text typed in
+the legacy TCVN3/VNI encodings is converted to Unicode (ingest.legacy_encoding). Every
 ``Passage.start``/``end`` is a character span in that string, from the first to the last
 source character of the passage text; markup, footnote markers and footnote blocks that
 fall inside the span are not part of the text (the span of a paragraph rejoined across
@@ -22,7 +24,7 @@ from ingest.markdown import parse_blocks
 from ingest.passage import Document, Passage
 from ingest.structure import build_sections, document_title, rejoin_page_breaks
 
-SUFFIXES = (".md", ".markdown", ".txt", ".pdf")
+SUFFIXES = (".md", ".markdown", ".txt", ".pdf", ".docx")
 CORPUS_SUFFIXES = (".jsonl",)
 ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 
@@ -77,11 +79,15 @@ def read_text(path: Path, data: bytes) -> str:
         from ingest.pdf_reader import pdf_text, read_pdf
 
         return pdf_text(read_pdf(path))
+    if suffix == ".docx":
+        from ingest.docx_reader import read_docx
+
+        return read_docx(path)
     return normalise(data, path.name)
 
 
 def load_document(path: Path) -> Document:
-    """Read and parse a .md, .txt or .pdf file; a Vietnamese ValueError if it cannot be used."""
+    """Read and parse a .md, .txt, .pdf or .docx file; a Vietnamese ValueError if it cannot be used."""
     path = Path(path)
     if path.suffix.lower() not in SUFFIXES:
         raise ValueError(f"Định dạng tệp không được hỗ trợ: {path.suffix or path.name}")

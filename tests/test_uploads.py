@@ -49,3 +49,31 @@ def test_same_content_under_another_name_is_recognised(empty_settings, embedder,
     assert result.status == "duplicate" and result.duplicate_of == "bao-cao"
     assert [p.name for p in empty_settings.uploads_dir.iterdir()] == ["bao-cao.txt"]
     assert len(library.documents()) == 1
+
+
+def test_docx_and_pdf_uploads_are_indexed_and_corrupt_ones_rejected(empty_settings, embedder, tmp_path):
+    import docx
+    from fpdf import FPDF
+
+    document = docx.Document()
+    document.add_paragraph("I. TÌNH HÌNH")
+    document.add_paragraph("Chi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt vào ngày mùng 5 hằng tháng.")
+    docx_path = tmp_path / "bao-cao.docx"
+    document.save(docx_path)
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=12)
+    pdf.multi_cell(0, 8, "I. KẾT QUẢ\nChi bộ Thôn Thử Nghiệm kết nạp 3 đảng viên mới trong năm 2024.")
+    pdf_path = tmp_path / "ket-qua.pdf"
+    pdf.output(str(pdf_path))
+
+    library = Library(empty_settings, embedder)
+    assert import_upload(library, docx_path, "bao-cao.docx")[0].status == "added"
+    assert import_upload(library, pdf_path, "ket-qua.pdf")[0].status == "added"
+    texts = [library.passage(pid).text for pid, _ in library.bm25_search("Thôn Thử Nghiệm đảng viên", 10)]
+    assert any("27 đảng viên" in t for t in texts) and any("kết nạp 3 đảng viên mới" in t for t in texts)
+    for name in ("hong.docx", "hong.pdf"):
+        [result] = import_upload(library, _file(tmp_path, name, b"PK\x03\x04 not really"), name)
+        assert result.status == "rejected" and "bị hỏng" in result.error
+    assert len(library.documents()) == 2
