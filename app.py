@@ -104,7 +104,9 @@ def build_ui(assistant: Assistant):
             table = gr.Dataframe(
                 headers=["Tài liệu", "Số đoạn", "Thêm lúc"], value=documents, interactive=False, elem_id="docs"
             )
-            files = gr.File(label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload")
+            files = gr.File(
+                label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload"
+            )
             import_button = gr.Button("Nạp vào thư viện", variant="primary", elem_id="import")
             outcome = gr.Dataframe(
                 headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome"
