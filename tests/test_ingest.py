@@ -436,8 +436,8 @@ def test_title_falls_back_to_the_file_stem(tmp_path: Path) -> None:
         ("rong.md", b"", "Tệp rỗng: rong.md"),
         ("trang.txt", b" \n\n\t\n", "Tệp rỗng: trang.txt"),
         ("chi-danh-dau.md", b"---\n\n## **  **\n", "Tệp rỗng: chi-danh-dau.md"),
-        ("latin.txt", "Báo cáo".encode("latin-1"), "Không đọc được tệp latin.txt (mã hóa không phải UTF-8)"),
-        ("utf16.txt", "Báo cáo".encode("utf-16"), "Không đọc được tệp utf16.txt (mã hóa không phải UTF-8)"),
+        ("latin.txt", "Báo cáo".encode("latin-1"), "Không đọc được tệp latin.txt (mã hóa không phải UTF-8 hay UTF-16)"),
+        ("anh.txt", bytes(range(256)) * 4, "Tệp anh.txt không phải văn bản (nội dung nhị phân)"),
         ("bao-cao.pdf", b"%PDF-1.4", "Tệp PDF bị hỏng hoặc không đọc được: bao-cao.pdf"),
         ("bao-cao.xyz", b"PK", "Định dạng tệp không được hỗ trợ: .xyz"),
     ],
@@ -478,3 +478,21 @@ def test_a_text_file_typed_in_tcvn3_is_indexed_as_unicode(tmp_path: Path) -> Non
     path.write_bytes(legacy.encode("utf-8"))
     text = " ".join(p.text for p in load_document(path).passages)
     assert "27 đảng viên" in text and "sinh hoạt định kỳ" in text
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_files_in_utf8_or_utf16_read_alike(tmp_path: Path, encoding: str) -> None:
+    text = "I. TÌNH HÌNH\nChi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt định kỳ vào ngày mùng 5 hằng tháng."
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(text.encode(encoding))
+    assert any("27 đảng viên" in p.text for p in load_document(path).passages)
+
+
+def test_an_8bit_tcvn3_file_is_read_and_converted(tmp_path: Path) -> None:
+    from ingest.legacy_encoding import TCVN3_TO_UNICODE
+
+    to_legacy = {v: k for k, v in TCVN3_TO_UNICODE.items()}
+    text = "chi bộ thôn có 27 đảng viên, sinh hoạt định kỳ hằng tháng theo quy định của điều lệ đảng."
+    path = tmp_path / "cu.txt"
+    path.write_bytes("".join(to_legacy.get(c, c) for c in text).encode("latin-1"))
+    assert any("27 đảng viên, sinh hoạt định kỳ" in p.text for p in load_document(path).passages)
