@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import config  # first: switches off network access before gradio or chromadb are imported
 from assistant.pipeline import Assistant, QuestionError
-from assistant.render import MODE_EXTRACTIVE, answer_markdown, sources_markdown
+from assistant.render import DOCUMENT_COLUMNS, MODE_EXTRACTIVE, answer_markdown, document_row, sources_markdown
 from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note
 
 TITLE = "Tra cứu Xây dựng Đảng"
@@ -59,10 +58,7 @@ def build_ui(assistant: Assistant):
         yield history, "", sources_markdown(answer)
 
     def documents() -> list[list]:
-        return [
-            [d["title"], d["passages"], datetime.fromtimestamp(d["added_at"]).strftime("%d/%m/%Y %H:%M")]
-            for d in assistant.library.documents()
-        ]
+        return [document_row(d) for d in assistant.library.documents()]
 
     def document_choices():
         return gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()], value=None)
@@ -101,9 +97,7 @@ def build_ui(assistant: Assistant):
                     gr.Markdown("### Nguồn trích dẫn")
                     sources = gr.Markdown(elem_id="sources")
         with gr.Tab("Tài liệu") as docs_tab:
-            table = gr.Dataframe(
-                headers=["Tài liệu", "Số đoạn", "Thêm lúc"], value=documents, interactive=False, elem_id="docs"
-            )
+            table = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=documents, interactive=False, elem_id="docs")
             files = gr.File(
                 label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload"
             )

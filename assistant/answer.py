@@ -31,6 +31,7 @@ class Source:
     passage: Passage
     score: float
     quotes: list[str] = field(default_factory=list)
+    label: str = ""          # the document's type, number and date, when its header gives them
 
 
 @dataclass

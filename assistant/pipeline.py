@@ -9,6 +9,7 @@ from assistant.abbreviations import expand
 from assistant.answer import Answer, build_answer
 from assistant.question import normalize_question
 from assistant.relevance import unknown_names
+from assistant.render import document_label
 from assistant.retrieve import retrieve
 from vectorstore.embedder import load_embedder
 from vectorstore.library import Library
@@ -52,6 +53,8 @@ class Assistant:
         unknown = unknown_names(question, [h.passage.index_text for h in hits])
         answer = build_answer(question, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
         answer.relevance = relevance
+        for source in answer.sources + answer.related:
+            source.label = document_label(self.library.document(source.passage.doc_id))
         if applied:
             answer.notice = "Đã hiểu " + ", ".join(f"«{a}» là «{full}»" for a, full in applied) + "."
         answer.latency_ms = (time.perf_counter() - started) * 1000

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from assistant.answer import Answer, Source, highlight
+from ingest.passage import Passage
 
 MODE_EXTRACTIVE = "Chế độ trích xuất: câu trả lời là nguyên văn các câu trong tài liệu."
 RELATED_HEADING = "Các đoạn có thể liên quan:"
+
+
+def where(passage: Passage) -> str:
+    """Section path, and the page for a PDF: "II. … › 2.1. … (trang 3)"."""
+    return f"{passage.section} (trang {passage.page})" if passage.page else passage.section
 
 
 def _source_markdown(source: Source, with_quotes: bool = True) -> str:
@@ -16,7 +23,8 @@ def _source_markdown(source: Source, with_quotes: bool = True) -> str:
     if with_quotes:
         quotes = [html.escape(q, quote=False) for q in source.quotes]
         text = highlight(text, quotes, "<mark>", "</mark>")
-    return f"**[{source.n}] {html.escape(p.doc_title)}**  \n*{html.escape(p.section)}*\n\n> {text}"
+    label = f" ({html.escape(source.label)})" if source.label else ""
+    return f"**[{source.n}] {html.escape(p.doc_title)}**{label}  \n*{html.escape(where(p))}*\n\n> {text}"
 
 
 def sources_markdown(answer: Answer) -> str:
@@ -33,7 +41,7 @@ def answer_markdown(answer: Answer) -> str:
     """The reply as shown in the chat: the quotes with their markers, and a notice if any."""
     text = html.escape(answer.text, quote=False)
     if answer.related:
-        titles = "; ".join(f"{s.passage.section}" for s in answer.related)
+        titles = "; ".join(where(s.passage) for s in answer.related)
         text += f"\n\n*{RELATED_HEADING}* {html.escape(titles, quote=False)}"
     if answer.notice:
         text += f"\n\n*{html.escape(answer.notice, quote=False)}*"
@@ -46,10 +54,43 @@ def answer_plain(answer: Answer) -> str:
     if answer.sources:
         lines.append("Nguồn:")
         for s in answer.sources:
-            lines.append(f"[{s.n}] {s.passage.doc_title} — {s.passage.section}")
+            label = f" ({s.label})" if s.label else ""
+            lines.append(f"[{s.n}] {s.passage.doc_title}{label} — {where(s.passage)}")
             lines.append("    " + highlight(s.passage.text, s.quotes, "«", "»"))
     if answer.related:
         lines.append(RELATED_HEADING)
         for s in answer.related:
-            lines.append(f"- {s.passage.doc_title} — {s.passage.section}: {s.passage.text[:200]}…")
+            lines.append(f"- {s.passage.doc_title} — {where(s.passage)}: {s.passage.text[:200]}…")
     return "\n".join(lines)
+
+
+DOCUMENT_COLUMNS = ["Tài liệu", "Loại", "Số", "Ngày", "Trang / số đoạn", "Thêm lúc"]
+
+
+def document_label(document: dict) -> str:
+    """Type, number and date of a document, as far as its header tells: "Kết luận số 21-KL/TW, 25/10/2021"."""
+    meta = document.get("metadata") or {}
+    parts = [" ".join(p for p in (meta.get("doc_type", ""), f"số {meta['number']}" if meta.get("number") else "") if p)]
+    if meta.get("date"):
+        parts.append(_vietnamese_date(meta["date"]))
+    return ", ".join(p for p in parts if p)
+
+
+def _vietnamese_date(iso: str) -> str:
+    try:
+        return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
+
+
+def document_row(document: dict) -> list:
+    """One row of the library table (see DOCUMENT_COLUMNS)."""
+    meta = document.get("metadata") or {}
+    size = f"{document['passages']} đoạn"
+    if document.get("pages"):
+        size = f"{document['pages']} trang / {size}"
+    return [
+        document["title"], meta.get("doc_type", ""), meta.get("number", ""),
+        _vietnamese_date(meta["date"]) if meta.get("date") else "", size,
+        datetime.fromtimestamp(document["added_at"]).strftime("%d/%m/%Y %H:%M"),
+    ]

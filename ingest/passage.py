@@ -25,6 +25,7 @@ class Passage:
     end: int = 0
     context: str = ""              # for a footnote: the sentence that cites it
     source_id: str = ""            # record id (JSONL import); defaults to doc_id
+    page: int = 0                  # page of a PDF the passage starts on (0: not paged)
 
     @property
     def id(self) -> str:
@@ -42,5 +43,7 @@ class Document:
     doc_id: str                    # stable: derived from the file name
     title: str
     source_path: str
-    content_hash: str              # sha256 of the file bytes
+    content_hash: str              # identifies the content as parsed (see ingest.loader.content_hash)
     passages: list[Passage]
+    metadata: dict[str, str] = field(default_factory=dict)  # from the header block: type, number, date…
+    pages: int = 0                 # pages of a PDF (0: not paged)

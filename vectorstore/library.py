@@ -66,7 +66,7 @@ def _to_metadata(p: Passage, version: str) -> dict:
         "pid": p.id, "doc_id": p.doc_id, "doc_title": p.doc_title, "section": p.section,
         "kind": p.kind, "footnotes": ",".join(map(str, p.footnotes)), "start": p.start,
         "end": p.end, "context": p.context, "source_id": p.source_id or p.doc_id,
-        "version": version, "doc_numbers": "|".join(doc_number_keys(p.text)),
+        "version": version, "doc_numbers": "|".join(doc_number_keys(p.text)), "page": p.page,
     }
 
 
@@ -75,7 +75,7 @@ def _from_record(text: str, meta: dict) -> Passage:
     return Passage(
         doc_id=meta["doc_id"], doc_title=meta["doc_title"], text=text, section=meta["section"],
         kind=meta["kind"], footnotes=footnotes, start=int(meta["start"]), end=int(meta["end"]),
-        context=meta.get("context", ""), source_id=meta.get("source_id", ""),
+        context=meta.get("context", ""), source_id=meta.get("source_id", ""), page=int(meta.get("page", 0)),
     )
 
 
@@ -108,6 +108,10 @@ class Library:
     def documents(self) -> list[dict]:
         """One dict per document: doc_id, title, source_path, content_hash, passages, added_at."""
         return sorted(self._registry.values(), key=lambda d: d["added_at"])
+
+    def document(self, doc_id: str) -> dict:
+        """The registry entry of a document (see documents()), or {} if there is none."""
+        return self._registry.get(doc_id, {})
 
     def passage(self, pid: str) -> Passage:
         """The passage with this stable id."""
@@ -192,6 +196,7 @@ class Library:
         registry[doc.doc_id] = {
             "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
             "content_hash": version, "passages": len(passages), "added_at": time.time(),
+            "pages": doc.pages, "metadata": doc.metadata,
         }
         self._write_registry(registry)
         self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": version}}]})
