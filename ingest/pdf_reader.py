@@ -2,7 +2,9 @@
 
 ``read_pdf(path)`` gives ``[(page number from 1, page text), …]``; ``pdf_text(pages)``
 joins them into text for ``loader.parse_document``: one paragraph per line, paragraphs
-separated by a blank line, NFC-normalised.
+separated by a blank line, NFC-normalised. ``pdf_text_with_pages(pages)`` gives that text
+and the offset where each page begins in it; ``page_at(page_starts, offset)`` is the page
+(from 1) of a character offset, e.g. of a ``Passage.start``, for a citation "trang 3".
 
 Each page is cleaned first (``read_pdf``):
 
@@ -51,6 +53,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from pathlib import Path
 
@@ -186,25 +189,83 @@ def join_lines(left: str, right: str) -> str:
     return f"{left}{right}"
 
 
-def paragraphs(lines: list[str]) -> list[str]:
-    """Lines (stripped, none empty) grouped into paragraphs, each on one line (module docstring)."""
+def paragraph_spans(lines: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """``paragraphs(lines)`` and, for each line, (its paragraph's index, the offset in that
+    paragraph of the line's first character).
+
+    ``join_lines(left, right)`` always ends with ``right`` unchanged, so a joined line
+    starts ``len(right)`` characters before the end of the paragraph it was joined to.
+    """
     width = full_width(lines)
     out: list[str] = []
+    where: list[tuple[int, int]] = []
     last_line = ""
     for line in lines:
         if out and not breaks_between(out[-1], last_line, line, width):
             out[-1] = join_lines(out[-1], line)
         else:
             out.append(line)
+        where.append((len(out) - 1, len(out[-1]) - len(line)))
         last_line = line
-    return out
+    return out, where
+
+
+def paragraphs(lines: list[str]) -> list[str]:
+    """Lines (stripped, none empty) grouped into paragraphs, each on one line (module docstring)."""
+    return paragraph_spans(lines)[0]
+
+
+def pdf_text_with_pages(pages: list[tuple[int, str]]) -> tuple[str, list[int]]:
+    """``pdf_text(pages)`` and ``page_starts``: ``page_starts[i]`` is the character offset in
+    that text where the content of ``pages[i]`` (page i+1 for ``read_pdf``) begins.
+
+    For a paragraph continued from the page before, that is the offset of the first
+    character that came from the new page. A page with no text starts where the next
+    page with text starts (or at the end of the text), so ``page_starts`` is sorted and
+    ``page_at(page_starts, offset)`` never names an empty page.
+    """
+    page_lists = [page_lines(text) for _, text in pages]
+    lines = [line for page in page_lists for line in page]
+    if not lines:
+        return "", [0] * len(pages)
+    blocks, where = paragraph_spans(lines)
+    block_starts = []
+    offset = 0
+    for block in blocks:
+        block_starts.append(offset)
+        offset += len(block) + 2  # the "\n\n" between paragraphs
+    raw = "\n\n".join(blocks) + "\n"
+    line_starts = [block_starts[block] + within for block, within in where]
+
+    starts: list[int | None] = []
+    index = 0
+    for page in page_lists:
+        starts.append(line_starts[index] if page else None)
+        index += len(page)
+    following = len(raw)
+    for i in range(len(starts) - 1, -1, -1):  # an empty page starts where the next text does
+        if starts[i] is None:
+            starts[i] = following
+        following = starts[i]
+
+    text = unicodedata.normalize("NFC", raw)
+    if text == raw:
+        return text, [int(start) for start in starts]
+    # Input that was not NFC (read_pdf's always is): map each offset through the normalisation.
+    return text, [min(len(unicodedata.normalize("NFC", raw[:start])), len(text)) for start in starts]
 
 
 def pdf_text(pages: list[tuple[int, str]]) -> str:
     """The pages of ``read_pdf`` as one parser-ready text: paragraphs separated by blank lines.
 
     The lines of all pages are joined as one sequence, so a paragraph cut by a page break
-    is one paragraph again.
+    is one paragraph again. ``pdf_text_with_pages`` also tells where each page begins.
     """
-    lines = [line for _, text in pages for line in page_lines(text)]
-    return unicodedata.normalize("NFC", "\n\n".join(paragraphs(lines)) + "\n") if lines else ""
+    return pdf_text_with_pages(pages)[0]
+
+
+def page_at(page_starts: list[int], offset: int) -> int:
+    """The page (from 1, the position in ``page_starts`` + 1) holding the character at
+    ``offset`` of the text of ``pdf_text_with_pages``; an offset before the first page's
+    start (or an empty ``page_starts``) gives page 1."""
+    return max(bisect_right(page_starts, offset), 1)

@@ -8,7 +8,7 @@ import pytest
 from fpdf import FPDF
 
 from ingest.loader import parse_document
-from ingest.pdf_reader import join_lines, paragraphs, pdf_text, read_pdf
+from ingest.pdf_reader import join_lines, page_at, paragraphs, pdf_text, pdf_text_with_pages, read_pdf
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HEADER = "ĐẢNG BỘ XÃ THỬ NGHIỆM"
@@ -109,6 +109,53 @@ def test_parsed_document_has_sections_from_numbering(report: Path) -> None:
                for p in document.passages)
     assert by_text[FIRST_DUTY].section == "II. NHIỆM VỤ NĂM 2025"
     assert not any(HEADER in p.text or "- 2 -" in p.text for p in document.passages)
+
+
+def test_page_starts_give_the_page_of_each_sentence(report: Path) -> None:
+    pages = read_pdf(report)
+    text, starts = pdf_text_with_pages(pages)
+    assert text == pdf_text(pages)
+    assert len(starts) == 3 and starts == sorted(starts) and starts[0] == 0
+    for sentence, page in [("BÁO CÁO", 1), (WRAPPED, 1), ("1. Kết quả", 1), (CUT_BEFORE, 1),
+                           (CUT_AFTER, 2), ("2. Hạn chế", 2), ("- Công tác phát triển đảng viên mới", 2),
+                           ("II. NHIỆM VỤ NĂM 2025", 3), (FIRST_DUTY, 3)]:
+        start = text.index(sentence)
+        assert page_at(starts, start) == page, sentence
+        assert page_at(starts, start + len(sentence) - 1) == page, sentence
+    # the paragraph cut by the page break: page 2 begins at its continuation, mid-paragraph
+    assert f"{CUT_BEFORE} {CUT_AFTER}" in text.split("\n\n")
+    assert starts[1] == text.index(CUT_AFTER)
+    assert text[starts[2]:].startswith("II. NHIỆM VỤ NĂM 2025")
+    assert page_at(starts, len(text) - 1) == 3
+
+
+def test_passage_start_gives_its_page(report: Path) -> None:
+    text, starts = pdf_text_with_pages(read_pdf(report))
+    by_text = {p.text: p for p in parse_document(text, "bao-cao-thu-nghiem").passages}
+    assert page_at(starts, by_text[WRAPPED].start) == 1
+    assert page_at(starts, by_text[f"{CUT_BEFORE} {CUT_AFTER}"].start) == 1  # cited where it begins
+    assert page_at(starts, by_text[FIRST_DUTY].start) == 3
+
+
+def test_page_starts_with_empty_pages_and_glued_hyphens() -> None:
+    pages = [(1, "Chi bộ kết nối mạng Inter-"), (2, ""), (3, "net của thôn.\nHọp chi bộ."), (4, "")]
+    text, starts = pdf_text_with_pages(pages)
+    assert text == pdf_text(pages) == "Chi bộ kết nối mạng Internet của thôn.\n\nHọp chi bộ.\n"
+    assert starts == [0, text.index("net"), text.index("net"), len(text)]
+    assert [page_at(starts, text.index(word)) for word in ("Inter", "net", "Họp")] == [1, 3, 3]
+    assert page_at(starts, len(text) - 1) == 3  # an empty page holds no character
+    assert pdf_text_with_pages([]) == ("", [])
+    assert pdf_text_with_pages([(1, ""), (2, " ")]) == ("", [0, 0])
+
+
+def test_page_starts_of_text_that_was_not_nfc() -> None:
+    import unicodedata
+
+    pages = [(1, unicodedata.normalize("NFD", "Thôn Thử Nghiệm họp chi bộ")),
+             (2, unicodedata.normalize("NFD", "định kỳ hằng tháng."))]
+    text, starts = pdf_text_with_pages(pages)
+    assert text == "Thôn Thử Nghiệm họp chi bộ định kỳ hằng tháng.\n"
+    assert starts == [0, text.index("định")]
 
 
 def test_text_is_nfc(tmp_path: Path) -> None:
