@@ -48,6 +48,9 @@ def load_jsonl(path: Path) -> list[Document]:
             text, f"{slug(path.stem)}/{record_id}", fallback_title=str(record.get("title") or record_id),
             source_path=f"{path}#{record_id}", content_hash=content_hash(line.encode()), source_id=record_id,
         )
+        extra = record.get("metadata")
+        if isinstance(extra, dict):
+            doc.metadata.update({str(k): unicodedata.normalize("NFC", str(v)) for k, v in extra.items()})
         title = unicodedata.normalize("NFC", str(record.get("title") or "")).strip()
         if title:
             doc.title = title

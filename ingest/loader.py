@@ -16,10 +16,12 @@ import codecs
 import hashlib
 import re
 import unicodedata
+from dataclasses import asdict
 from pathlib import Path
 
 from ingest.chunking import build_passages
 from ingest.footnotes import split_footnotes
+from ingest.header_metadata import read_header_metadata
 from ingest.legacy_encoding import detect_legacy, fix_legacy
 from ingest.markdown import parse_blocks
 from ingest.passage import Document, Passage
@@ -84,7 +86,8 @@ def parse_document(
     title = document_title(blocks) or fallback_title or doc_id
     template = Passage(doc_id=doc_id, doc_title=title, text="", source_id=source_id or doc_id)
     passages = build_passages(build_sections(blocks), footnotes, template)
-    return Document(doc_id, title, source_path, content_hash, passages)
+    metadata = {k: v for k, v in asdict(read_header_metadata(source)).items() if v}
+    return Document(doc_id, title, source_path, content_hash, passages, metadata)
 
 
 def read_source(path: Path) -> str:
@@ -92,18 +95,19 @@ def read_source(path: Path) -> str:
     return normalise(path.read_bytes(), path.name)
 
 
-def read_text(path: Path, data: bytes) -> str:
-    """The text of a file in the shape the parser reads, whatever its format."""
+def read_text(path: Path, data: bytes) -> tuple[str, list[int]]:
+    """The text of a file in the shape the parser reads, whatever its format, and for a PDF the
+    offset in that text where each page begins (empty for other formats)."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from ingest.pdf_reader import pdf_text, read_pdf
+        from ingest.pdf_reader import pdf_text_with_pages, read_pdf
 
-        return pdf_text(read_pdf(path))
+        return pdf_text_with_pages(read_pdf(path))
     if suffix == ".docx":
         from ingest.docx_reader import read_docx
 
-        return read_docx(path)
-    return normalise(data, path.name)
+        return read_docx(path), []
+    return normalise(data, path.name), []
 
 
 def load_document(path: Path) -> Document:
@@ -114,7 +118,8 @@ def load_document(path: Path) -> Document:
     data = path.read_bytes()
     if not data:
         raise ValueError(f"Tệp rỗng: {path.name}")
-    source, _ = fix_legacy(read_text(path, data))  # text typed in TCVN3 / VNI fonts becomes Unicode
+    text, page_starts = read_text(path, data)
+    source, _ = fix_legacy(text)  # text typed in TCVN3 / VNI fonts becomes Unicode
     if not source.strip():
         raise ValueError(f"Tệp rỗng: {path.name}")
     doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]
@@ -124,6 +129,12 @@ def load_document(path: Path) -> Document:
     )
     if not document.passages:
         raise ValueError(f"Tệp rỗng: {path.name} (không có nội dung văn bản)")
+    if page_starts:
+        from ingest.pdf_reader import page_at
+
+        document.pages = len(page_starts)
+        for passage in document.passages:
+            passage.page = page_at(page_starts, passage.start)
     return document
 
 

@@ -63,3 +63,10 @@ def test_upload_then_delete_a_document_through_the_app(app_url, tmp_path):
     assert message.startswith("Đã xóa")
     reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm có bao nhiêu đảng viên?", api_name="/hoi")
     assert "27 đảng viên" not in reply
+
+
+def test_library_table_shows_type_and_signer_derived_columns(app_url):
+    from gradio_client import Client
+
+    reply, sources = Client(app_url, verbose=False).predict("Có bao nhiêu chi bộ cơ sở?", api_name="/hoi")
+    assert "(Báo cáo)" in sources  # the document label read from the report's header

@@ -71,9 +71,34 @@ def test_docx_and_pdf_uploads_are_indexed_and_corrupt_ones_rejected(empty_settin
     library = Library(empty_settings, embedder)
     assert import_upload(library, docx_path, "bao-cao.docx")[0].status == "added"
     assert import_upload(library, pdf_path, "ket-qua.pdf")[0].status == "added"
-    texts = [library.passage(pid).text for pid, _ in library.bm25_search("Thôn Thử Nghiệm đảng viên", 10)]
-    assert any("27 đảng viên" in t for t in texts) and any("kết nạp 3 đảng viên mới" in t for t in texts)
+    passages = [library.passage(pid) for pid, _ in library.bm25_search("Thôn Thử Nghiệm đảng viên", 10)]
+    assert any("27 đảng viên" in p.text for p in passages)
+    [from_pdf] = [p for p in passages if "kết nạp 3 đảng viên mới" in p.text]
+    assert from_pdf.page == 1 and library.document(from_pdf.doc_id)["pages"] == 1
     for name in ("hong.docx", "hong.pdf"):
         [result] = import_upload(library, _file(tmp_path, name, b"PK\x03\x04 not really"), name)
         assert result.status == "rejected" and "bị hỏng" in result.error
     assert len(library.documents()) == 2
+
+
+def test_a_pdf_citation_reads_its_page(tmp_path):
+    from fpdf import FPDF
+
+    from assistant.render import where
+    from ingest.loader import load_document
+
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname="/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=12)
+    for heading, body in [
+        ("I. TÌNH HÌNH", "Chi bộ Thôn Thử Nghiệm có 27 đảng viên, sinh hoạt vào ngày mùng 5 hằng tháng."),
+        ("II. KẾT QUẢ", "Trong năm, chi bộ kết nạp 3 đảng viên mới và giám sát 5 đảng viên."),
+    ]:
+        pdf.add_page()
+        pdf.multi_cell(0, 8, f"{heading}\n{body}")
+    path = tmp_path / "hai-trang.pdf"
+    pdf.output(str(path))
+    doc = load_document(path)
+    [second] = [p for p in doc.passages if "kết nạp 3 đảng viên mới" in p.text]
+    assert doc.pages == 2 and second.page == 2
+    assert where(second) == "II. KẾT QUẢ (trang 2)"
