@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from ingest.docnumbers import doc_number_keys
 
 _WORD = re.compile(r"(?u)\b\w+\b")
 
 
+@lru_cache(maxsize=1 << 17)
 def fold_accents(text: str) -> str:
     """Remove Vietnamese diacritics: "Kết nạp Đảng" -> "Ket nap Dang"."""
     decomposed = unicodedata.normalize("NFD", text)
