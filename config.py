@@ -60,6 +60,6 @@ def load() -> Settings:
         embedding_model=env("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
         samples_dir=Path(env("SAMPLES_DIR", str(ROOT / "samples"))).resolve(),
         max_question_chars=int(env("MAX_QUESTION_CHARS", "2000")),
-        top_k=int(env("TOP_K", "5")),
+        top_k=int(env("TOP_K", "10")),
         max_file_mb=float(env("MAX_FILE_MB", "50")),
     )

@@ -48,7 +48,7 @@ class Assistant:
         question = self.check(question)
         expanded, applied = expand(question)
         abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
-        hits, terms = retrieve(self.library, expanded, k or max(self.settings.top_k, 10), abbreviations)
+        hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations)
         relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
         unknown = unknown_names(question, [h.passage.index_text for h in hits])
         answer = build_answer(question, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
