@@ -180,11 +180,10 @@ class Library:
             return skipped
         passages = list({p.id: p for p in doc.passages}.values())
         version = doc.content_hash
-        self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": version}]})
         for start in range(0, len(passages), WRITE_BATCH):
             batch = passages[start : start + WRITE_BATCH]
             vectors = self._vectors(batch, old["content_hash"] if old else None)
-            self._collection.add(
+            self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
                 ids=[_record_id(p, version) for p in batch],
                 embeddings=vectors,
                 documents=[p.text for p in batch],
@@ -199,7 +198,8 @@ class Library:
             "pages": doc.pages, "metadata": doc.metadata,
         }
         self._write_registry(registry)
-        self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": version}}]})
+        if old:
+            self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": version}}]})
         return IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages))
 
     def _vectors(self, passages: list[Passage], old_version: str | None) -> np.ndarray:
