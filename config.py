@@ -32,6 +32,7 @@ class Settings:
     max_question_chars: int
     top_k: int
     max_file_mb: float
+    ingest_batch: int
 
     @property
     def uploads_dir(self) -> Path:
@@ -62,4 +63,5 @@ def load() -> Settings:
         max_question_chars=int(env("MAX_QUESTION_CHARS", "2000")),
         top_k=int(env("TOP_K", "10")),
         max_file_mb=float(env("MAX_FILE_MB", "50")),
+        ingest_batch=int(env("INGEST_BATCH", "512")),
     )

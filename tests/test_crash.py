@@ -42,7 +42,7 @@ def _registry(data_dir: Path) -> dict:
 
 
 def _ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
-    env = {**os.environ, "DATA_DIR": str(data_dir)}
+    env = {**os.environ, "DATA_DIR": str(data_dir), "INGEST_BATCH": "8"}  # commit every few documents
     return subprocess.Popen([sys.executable, "-m", "ingest", str(folder)], cwd=config.ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

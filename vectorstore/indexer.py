@@ -13,8 +13,6 @@ from ingest.loader import ALL_SUFFIXES, load_documents
 from ingest.passage import Document
 from vectorstore.library import IngestResult, Library
 
-BATCH_PASSAGES = 512  # passages per library.add call (one BM25 rebuild each)
-
 STATUS_LABELS = {
     "added": "thêm mới", "unchanged": "không đổi", "replaced": "cập nhật",
     "duplicate": "trùng nội dung", "rejected": "bị từ chối",
@@ -40,8 +38,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 def index_files(library: Library, paths: Iterable[Path], show_progress: bool = True) -> list[IngestResult]:
     """Index every file; a file that cannot be read is reported as rejected and changes nothing.
 
-    Documents are added in groups of about BATCH_PASSAGES passages, so the BM25 index is rebuilt
-    once per group and memory stays bounded however many files there are."""
+    Documents are added and committed in groups of about INGEST_BATCH passages: the BM25 index is
+    rebuilt once per group, memory stays bounded however many files there are, and a crash loses
+    at most the group in progress (a rerun skips every committed document)."""
     results: list[IngestResult] = []
     pending: list[Document] = []
     with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
@@ -54,7 +53,7 @@ def index_files(library: Library, paths: Iterable[Path], show_progress: bool = T
             bar.total += sum(len(doc.passages) for doc in docs)
             bar.set_postfix_str(path.name)
             pending += docs
-            if sum(len(doc.passages) for doc in pending) >= BATCH_PASSAGES:
+            if sum(len(doc.passages) for doc in pending) >= library.settings.ingest_batch:
                 results += library.add(pending, progress=bar.update)
                 pending = []
         results += library.add(pending, progress=bar.update)

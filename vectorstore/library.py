@@ -30,7 +30,7 @@ from ingest.passage import Document, Passage
 from vectorstore.bm25 import BM25Index, ids_stamp
 from vectorstore.tokenize import tokenize
 
-WRITE_BATCH = 32  # passages embedded and written per step (the progress bar moves by this much)
+WRITE_BATCH = 64  # passages embedded and written per step (the progress bar moves by this much)
 
 
 class Embedder(Protocol):
@@ -98,7 +98,7 @@ class Library:
         self._collection = client.get_or_create_collection(
             self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
-        self._batch = min(client.get_max_batch_size(), 1000)
+        self._batch = min(client.get_max_batch_size(), 1000)  # for deletes of many ids
         self._registry = self._read_registry()
         self._by_hash = {d["content_hash"]: d["doc_id"] for d in self._registry.values()}
         self._repair()
@@ -150,11 +150,18 @@ class Library:
     # ---- writing -------------------------------------------------------------------
 
     def add(self, docs: Iterable[Document], progress: Callable[[int], None] | None = None) -> list[IngestResult]:
-        """Index documents; unchanged ones are skipped, changed ones replaced. BM25 is rebuilt once."""
-        results = [self._add_one(doc, progress) for doc in docs]
-        if any(r.status in ("added", "replaced") for r in results):
-            self._reload()
-        return results
+        """Index documents; unchanged ones are skipped, changed ones replaced.
+
+        The documents are committed together (one registry write, one BM25 rebuild); a second
+        version of a document in the same call starts a new group."""
+        results: list[IngestResult] = []
+        group: list[Document] = []
+        for doc in docs:
+            if any(d.doc_id == doc.doc_id for d in group):
+                results += self._add_group(group, progress)
+                group = []
+            group.append(doc)
+        return results + self._add_group(group, progress)
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document and all its passages. False if there is no such document."""
@@ -167,58 +174,71 @@ class Library:
         self._reload()
         return True
 
-    def _add_one(self, doc: Document, progress: Callable[[int], None] | None) -> IngestResult:
+    def _skip(self, doc: Document, known_hashes: dict[str, str]) -> IngestResult | None:
+        """The result for a document that needs no indexing (unchanged, or a copy of another)."""
         old = self._registry.get(doc.doc_id)
-        skipped = None
         if old and old["content_hash"] == doc.content_hash:
-            skipped = IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
-        elif doc.content_hash in self._by_hash:
-            skipped = IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=self._by_hash[doc.content_hash])
-        if skipped:
-            if progress:
-                progress(len(doc.passages))
-            return skipped
-        passages = list({p.id: p for p in doc.passages}.values())
-        version = doc.content_hash
-        for start in range(0, len(passages), WRITE_BATCH):
-            batch = passages[start : start + WRITE_BATCH]
-            vectors = self._vectors(batch, old["content_hash"] if old else None)
+            return IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
+        if doc.content_hash in known_hashes:
+            return IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=known_hashes[doc.content_hash])
+        return None
+
+    def _add_group(self, docs: list[Document], progress: Callable[[int], None] | None) -> list[IngestResult]:
+        """Write the new versions' passages, commit them in one registry write, drop old versions."""
+        results, entries, records = [], {}, []  # records: (passage, its version, the version it replaces)
+        known_hashes = dict(self._by_hash)
+        for doc in docs:
+            skipped = self._skip(doc, known_hashes)
+            if skipped:
+                results.append(skipped)
+                if progress:
+                    progress(len(doc.passages))
+                continue
+            old = self._registry.get(doc.doc_id)
+            passages = list({p.id: p for p in doc.passages}.values())
+            records += [(p, doc.content_hash, old["content_hash"] if old else None) for p in passages]
+            known_hashes[doc.content_hash] = doc.doc_id
+            entries[doc.doc_id] = {
+                "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
+                "content_hash": doc.content_hash, "passages": len(passages), "added_at": time.time(),
+                "pages": doc.pages, "metadata": doc.metadata,
+            }
+            results.append(IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages)))
+        if not entries:
+            return results
+        for start in range(0, len(records), WRITE_BATCH):
+            batch = records[start : start + WRITE_BATCH]
             self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
-                ids=[_record_id(p, version) for p in batch],
-                embeddings=vectors,
-                documents=[p.text for p in batch],
-                metadatas=[_to_metadata(p, version) for p in batch],
+                ids=[_record_id(p, version) for p, version, _ in batch],
+                embeddings=self._vectors(batch),
+                documents=[p.text for p, _, _ in batch],
+                metadatas=[_to_metadata(p, version) for p, version, _ in batch],
             )
             if progress:
                 progress(len(batch))
-        registry = dict(self._registry)
-        registry[doc.doc_id] = {
-            "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
-            "content_hash": version, "passages": len(passages), "added_at": time.time(),
-            "pages": doc.pages, "metadata": doc.metadata,
-        }
-        self._write_registry(registry)
-        if old:
-            self._collection.delete(where={"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": version}}]})
-        return IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages))
+        replaced = [doc_id for doc_id in entries if doc_id in self._registry]
+        self._write_registry({**self._registry, **entries})
+        for doc_id in replaced:
+            version = entries[doc_id]["content_hash"]
+            self._collection.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]})
+        self._reload()
+        return results
 
-    def _vectors(self, passages: list[Passage], old_version: str | None) -> np.ndarray:
-        """Embeddings for the passages, reusing those the previous version had for the same indexed text."""
-        wanted = {p.id: p.index_text for p in passages}
+    def _vectors(self, records: list[tuple[Passage, str, str | None]]) -> np.ndarray:
+        """Embeddings for the passages, reusing those a previous version had for the same indexed text."""
+        wanted = {p.id: p.index_text for p, _, _ in records}
         known: dict[str, list[float]] = {}
-        if old_version:
-            res = self._collection.get(
-                ids=[_record_id(p, old_version) for p in passages],
-                include=["embeddings", "metadatas", "documents"],
-            )
+        previous = [_record_id(p, old) for p, _, old in records if old]
+        if previous:
+            res = self._collection.get(ids=previous, include=["embeddings", "metadatas", "documents"])
             for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"], strict=True):
                 if _from_record(text, meta).index_text == wanted.get(meta["pid"]):
                     known[meta["pid"]] = vector
-        todo = [p for p in passages if p.id not in known]
+        todo = [p for p, _, _ in records if p.id not in known]
         if todo:
             fresh = self.embedder.embed_passages([p.index_text for p in todo])
             known.update({p.id: v for p, v in zip(todo, fresh, strict=True)})
-        return np.asarray([known[p.id] for p in passages], dtype=np.float32)
+        return np.asarray([known[p.id] for p, _, _ in records], dtype=np.float32)
 
     # ---- consistency ---------------------------------------------------------------
 
@@ -233,7 +253,7 @@ class Library:
         path = self.dir / "library.json"
         tmp = path.with_suffix(".json.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(registry, f, ensure_ascii=False, indent=1)
+            json.dump(registry, f, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
