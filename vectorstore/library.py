@@ -226,17 +226,17 @@ class Library:
 
     def _vectors(self, records: list[tuple[Passage, str, str | None]]) -> np.ndarray:
         """Embeddings for the passages, reusing those a previous version had for the same indexed text."""
-        wanted = {p.id: p.index_text for p, _, _ in records}
+        wanted = {p.id: p.embed_text for p, _, _ in records}
         known: dict[str, list[float]] = {}
         previous = [_record_id(p, old) for p, _, old in records if old]
         if previous:
             res = self._collection.get(ids=previous, include=["embeddings", "metadatas", "documents"])
             for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"], strict=True):
-                if _from_record(text, meta).index_text == wanted.get(meta["pid"]):
+                if _from_record(text, meta).embed_text == wanted.get(meta["pid"]):
                     known[meta["pid"]] = vector
         todo = [p for p, _, _ in records if p.id not in known]
         if todo:
-            fresh = self.embedder.embed_passages([p.index_text for p in todo])
+            fresh = self.embedder.embed_passages([p.embed_text for p in todo])
             known.update({p.id: v for p, v in zip(todo, fresh, strict=True)})
         return np.asarray([known[p.id] for p, _, _ in records], dtype=np.float32)
 
