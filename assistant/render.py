@@ -51,6 +51,8 @@ def answer_markdown(answer: Answer) -> str:
 def answer_plain(answer: Answer) -> str:
     """The answer and its sources as plain text for a terminal."""
     lines = [answer.text, ""]
+    if answer.notice:
+        lines += [answer.notice, ""]
     if answer.sources:
         lines.append("Nguồn:")
         for s in answer.sources:
