@@ -97,13 +97,17 @@ def build_ui(assistant: Assistant):
                     gr.Markdown("### Nguồn trích dẫn")
                     sources = gr.Markdown(elem_id="sources")
         with gr.Tab("Tài liệu") as docs_tab:
-            table = gr.Dataframe(headers=DOCUMENT_COLUMNS, value=documents, interactive=False, elem_id="docs")
+            table = gr.Dataframe(
+                headers=DOCUMENT_COLUMNS, value=documents, interactive=False, elem_id="docs", wrap=True,
+                column_widths=["40%", "10%", "12%", "10%", "14%", "14%"],
+            )
             files = gr.File(
                 label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload"
             )
             import_button = gr.Button("Nạp vào thư viện", variant="primary", elem_id="import")
             outcome = gr.Dataframe(
-                headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome"
+                headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome",
+                wrap=True, column_widths=["35%", "15%", "10%", "40%"],
             )
             with gr.Row():
                 to_delete = gr.Dropdown(label="Tài liệu cần xóa", choices=[], elem_id="to-delete")
@@ -135,7 +139,8 @@ def main() -> None:
     print(f"Sẵn sàng: http://{settings.host}:{settings.port}", flush=True)
     ui.queue(default_concurrency_limit=2).launch(
         server_name=settings.host, server_port=settings.port, share=False,
-        theme=gr.themes.Default(font=FONT_STACK), show_error=False,
+        theme=gr.themes.Default(font=FONT_STACK, font_mono=FONT_STACK),  # tables use the "mono" font
+        show_error=False,
     )
 
 

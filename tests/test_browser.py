@@ -53,3 +53,5 @@ def test_documents_tab_lists_the_sample_report(page):
     page.wait_for_function(
         "document.querySelector('#docs').innerText.includes('Báo cáo')", timeout=30_000
     )
+    family = page.evaluate("getComputedStyle(document.querySelector('#docs th, #docs td')).fontFamily")
+    assert "Plex Mono" not in family and "Segoe UI" in family  # Gradio's mono font lacks Vietnamese
