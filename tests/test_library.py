@@ -169,3 +169,13 @@ def test_data_dir_decides_where_everything_goes(empty_settings, embedder):
     Library(empty_settings, embedder)
     Library(other, embedder)
     assert (empty_settings.data_dir / "chroma").is_dir() and (other.data_dir / "chroma").is_dir()
+
+
+def test_the_sample_is_indexed_on_first_start_only(empty_settings, embedder):
+    from vectorstore.indexer import ensure_samples_indexed
+
+    library = Library(empty_settings, embedder)
+    [first] = ensure_samples_indexed(library)
+    assert first.status == "added"
+    library.remove(first.doc_id)
+    assert ensure_samples_indexed(Library(empty_settings, embedder)) == []  # a deleted sample stays deleted

@@ -61,8 +61,9 @@ def index_files(library: Library, paths: Iterable[Path], show_progress: bool = T
 
 
 def ensure_samples_indexed(library: Library) -> list[IngestResult]:
-    """On first start, index the bundled sample documents (with a progress bar)."""
-    if library.documents():
+    """On the very first start, index the bundled sample documents (with a progress bar); a
+    library whose documents were all deleted stays empty."""
+    if library.documents() or library.has_history():
         return []
     return index_files(library, [library.settings.samples_dir])
 

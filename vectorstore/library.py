@@ -109,6 +109,10 @@ class Library:
         """One dict per document: doc_id, title, source_path, content_hash, passages, added_at."""
         return sorted(self._registry.values(), key=lambda d: d["added_at"])
 
+    def has_history(self) -> bool:
+        """Whether anything was ever committed to this library (its registry exists)."""
+        return (self.dir / "library.json").exists()
+
     def document(self, doc_id: str) -> dict:
         """The registry entry of a document (see documents()), or {} if there is none."""
         return self._registry.get(doc_id, {})
