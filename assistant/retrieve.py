@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from assistant.relevance import QuestionTerms, coverage, question_terms
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
+from ingest.references import matches, parse_reference_query
 from vectorstore.library import Library
 
 RRF_K = 60              # the usual reciprocal-rank-fusion constant
@@ -34,6 +35,16 @@ def _rrf(ranked_lists: list[list[str]]) -> dict[str, float]:
     return fused
 
 
+def _doc_numbers_asked(library: Library, question: str) -> list[str]:
+    """Keys of the document numbers the question names, in full ("21-KL/TW") or by type and
+    number only ("Kết luận 21"), matched against the numbers the library's passages mention."""
+    keys = doc_number_keys(question)
+    partial = [r for r in parse_reference_query(question) if r.partial_key]
+    if partial:
+        keys += [k for k in library.doc_numbers() if k not in keys and any(matches(r, k) for r in partial)]
+    return keys
+
+
 def retrieve(
     library: Library, question: str, k: int = 10, ignore: frozenset[str] = frozenset()
 ) -> tuple[list[Hit], QuestionTerms]:
@@ -45,7 +56,7 @@ def retrieve(
     sparse = library.bm25_search(question, depth)
     bm25_score = dict(sparse)
     by_number: list[str] = []
-    for key in doc_number_keys(question):
+    for key in _doc_numbers_asked(library, question):
         ids = library.with_doc_number(key)
         by_number += sorted(ids, key=lambda pid: -bm25_score.get(pid, 0.0))
     fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number])

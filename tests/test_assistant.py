@@ -102,3 +102,13 @@ def test_held_out_questions_written_apart_from_the_dev_set(assistant):
     assert summary["recall@10"] == 1.0, summary
     assert summary["recall@5"] >= 0.9, summary
     assert summary["answer_contains"] >= 0.85, summary
+
+
+@pytest.mark.parametrize("question, number", [
+    ("Kết luận 21 nói về gì?", "21-KL/TW"),
+    ("chuong trinh hanh dong 03 ban hanh ngay nao", "03-CTr/HU"),
+    ("Kế hoạch 41 thực hiện văn bản nào?", "41-KH/HU"),
+])
+def test_type_and_bare_number_find_the_document(sample_library, question, number):
+    [top] = _top_texts(sample_library, question, 1)
+    assert number in top

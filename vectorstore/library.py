@@ -147,6 +147,10 @@ class Library:
         """In how many passages the BM25 token (see vectorstore.tokenize) occurs."""
         return self._df.get(token, 0)
 
+    def doc_numbers(self) -> list[str]:
+        """Canonical keys of every document number the passages mention."""
+        return list(self._by_doc_number)
+
     def with_doc_number(self, key: str) -> list[str]:
         """Ids of the passages that mention the document number (canonical key)."""
         return self._by_doc_number.get(key, [])
