@@ -7,8 +7,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import config  # first: switches off network access before gradio or chromadb are imported
+from assistant.catalog import build_catalog, lookup
 from assistant.pipeline import Assistant, QuestionError
-from assistant.render import DOCUMENT_COLUMNS, MODE_EXTRACTIVE, answer_markdown, document_row, sources_markdown
+from assistant.render import (
+    CATALOG_COLUMNS,
+    DOCUMENT_COLUMNS,
+    MODE_EXTRACTIVE,
+    answer_markdown,
+    catalog_detail_markdown,
+    catalog_row,
+    document_row,
+    sources_markdown,
+)
 from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note
 
 TITLE = "Tra cứu Xây dựng Đảng"
@@ -72,6 +82,15 @@ def build_ui(assistant: Assistant):
                 rows.append([r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)])
         return rows, documents(), document_choices()
 
+    def cited(query: str) -> tuple[list[list], str]:
+        """The cited-documents table (filtered by the query) and the details of the matches."""
+        catalog = build_catalog(assistant.library)
+        query = (query or "").strip()
+        entries = lookup(catalog, query) if query else sorted(catalog.values(), key=lambda e: e.key)
+        if query and not entries:
+            return [], f"Không tìm thấy văn bản «{query}» trong các tài liệu hiện có."
+        return [catalog_row(e) for e in entries], catalog_detail_markdown(entries) if query else ""
+
     def delete(doc_id: str | None) -> tuple[str, list[list], dict]:
         if not doc_id:
             return "Hãy chọn một tài liệu để xóa.", documents(), document_choices()
@@ -113,9 +132,21 @@ def build_ui(assistant: Assistant):
                 to_delete = gr.Dropdown(label="Tài liệu cần xóa", choices=[], elem_id="to-delete")
                 delete_button = gr.Button("Xóa tài liệu", variant="stop", elem_id="delete")
             deleted = gr.Markdown(elem_id="deleted")
+        with gr.Tab("Văn bản được trích dẫn") as refs_tab:
+            refs_query = gr.Textbox(
+                label="Số hiệu hoặc tên văn bản", placeholder="Ví dụ: 21-KL/TW, Kết luận 21, Quy định 101",
+                elem_id="refs-query",
+            )
+            refs_table = gr.Dataframe(
+                headers=CATALOG_COLUMNS, interactive=False, wrap=True, elem_id="refs",
+                column_widths=["14%", "12%", "10%", "40%", "10%", "14%"],
+            )
+            refs_detail = gr.Markdown(elem_id="refs-detail")
         for trigger in (question.submit, send.click):
             trigger(chat, [question, chatbot], [chatbot, question, sources], api_name=False)
         clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
+        refs_tab.select(cited, refs_query, [refs_table, refs_detail], api_name=False)
+        refs_query.submit(cited, refs_query, [refs_table, refs_detail], api_name="van_ban")
         docs_tab.select(lambda: (documents(), document_choices()), None, [table, to_delete], api_name=False)
         import_button.click(upload, files, [outcome, table, to_delete], api_name="nap")
         delete_button.click(delete, to_delete, [deleted, table, to_delete], api_name="xoa")

@@ -6,6 +6,7 @@ import html
 from datetime import datetime
 
 from assistant.answer import Answer, Source, highlight
+from assistant.catalog import CitedDocument, describe
 from ingest.passage import Passage
 
 MODE_EXTRACTIVE = "Chế độ trích xuất: câu trả lời là nguyên văn các câu trong tài liệu."
@@ -96,3 +97,25 @@ def document_row(document: dict) -> list:
         _vietnamese_date(meta["date"]) if meta.get("date") else "", size,
         datetime.fromtimestamp(document["added_at"]).strftime("%d/%m/%Y %H:%M"),
     ]
+
+
+CATALOG_COLUMNS = ["Số hiệu", "Loại", "Ngày", "Trích yếu", "Số đoạn trích dẫn", "Toàn văn"]
+
+
+def catalog_row(entry: CitedDocument) -> list:
+    """One row of the cited-documents table (see CATALOG_COLUMNS)."""
+    return [
+        entry.number or entry.key, entry.doc_type, _vietnamese_date(entry.date) if entry.date else "",
+        entry.subject, len(entry.citing), "có trong thư viện" if entry.in_library else "chưa có toàn văn",
+    ]
+
+
+def catalog_detail_markdown(entries: list[CitedDocument]) -> str:
+    """What the library knows of each document, and every passage that cites it."""
+    parts = []
+    for entry in entries:
+        lines = [f"**{html.escape(describe(entry))}**"]
+        for i, p in enumerate(entry.citing, start=1):
+            lines.append(f"{i}. *{html.escape(where(p))}*  \n{html.escape(p.text, quote=False)}")
+        parts.append("\n\n".join(lines))
+    return "\n\n---\n\n".join(parts)

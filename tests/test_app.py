@@ -70,3 +70,17 @@ def test_library_table_shows_type_and_signer_derived_columns(app_url):
 
     reply, sources = Client(app_url, verbose=False).predict("Có bao nhiêu chi bộ cơ sở?", api_name="/hoi")
     assert "(Báo cáo)" in sources  # the document label read from the report's header
+
+
+def test_cited_documents_tab_finds_a_directive_and_its_citing_passages(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    table, detail = client.predict("Kết luận 21", api_name="/van_ban")
+    assert table["data"][0][0] == "21-KL/TW" and table["data"][0][2] == "25/10/2021"
+    assert table["data"][0][5] == "chưa có toàn văn"
+    assert "Kế hoạch số 42-KH/HU" in detail  # the passage that cites it
+    everything, _ = client.predict("", api_name="/van_ban")
+    assert len(everything["data"]) > 20
+    _, missing = client.predict("Nghị quyết 35-NQ/TW", api_name="/van_ban")
+    assert missing.startswith("Không tìm thấy văn bản")
