@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
@@ -28,19 +29,10 @@ class CitedDocument:
     in_library_title: str = ""  # that document's title
 
 
-def _all_passages(library) -> list[Passage]:
-    """Every passage, in document order (documents by time added, passages by position)."""
-    # Library has no public "all passages" accessor; read its private map here and only here.
-    passages = list(library._passages.values())
-    rank = {d["doc_id"]: i for i, d in enumerate(library.documents())}
-    passages.sort(key=lambda p: (rank.get(p.doc_id, len(rank)), p.doc_id, p.start, p.end))
-    return passages
-
-
 def build_catalog(library) -> dict[str, CitedDocument]:
     """Canonical key -> the cited document, merged from every mention in the library's passages."""
     catalog: dict[str, CitedDocument] = {}
-    for passage in _all_passages(library):
+    for passage in library.passages():
         for ref in find_references(passage.text):
             if not ref.key:
                 continue
@@ -71,9 +63,12 @@ def lookup(catalog: dict[str, CitedDocument], query: str) -> list[CitedDocument]
     return [entry for key, entry in catalog.items() if any(matches(ref, key) for ref in refs)]
 
 
-def _vn_date(iso: str) -> str:
-    y, m, d = iso.split("-")
-    return f"{d}/{m}/{y}"
+def vietnamese_date(iso: str) -> str:
+    """"2021-10-25" -> "25/10/2021" (a value that is not an ISO date is returned as it is)."""
+    try:
+        return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
+    except ValueError:
+        return iso
 
 
 def _name(entry: CitedDocument) -> str:
@@ -98,7 +93,7 @@ def describe(entry: CitedDocument) -> str:
     head = _name(entry)
     parts = [head]
     if entry.date:
-        parts.append(f"ngày {_vn_date(entry.date)}")
+        parts.append(f"ngày {vietnamese_date(entry.date)}")
     if entry.issuer:
         parts.append(f"của {entry.issuer}")
     if entry.subject and entry.doc_type != "Luật":
@@ -118,7 +113,7 @@ def _short(text: str, limit: int = 70) -> str:
 
 def summary_line(entry: CitedDocument) -> str:
     """One line for a listing: key, type, date, subject (shortened), citing passages, full-text marker."""
-    cells = [entry.key, entry.doc_type or "-", _vn_date(entry.date) if entry.date else "-",
+    cells = [entry.key, entry.doc_type or "-", vietnamese_date(entry.date) if entry.date else "-",
              _short(entry.subject) or "-", f"{len(entry.citing)} đoạn"]
     if not entry.in_library:
         cells.append("chưa có toàn văn")

@@ -6,7 +6,7 @@ import html
 from datetime import datetime
 
 from assistant.answer import Answer, Source, highlight
-from assistant.catalog import CitedDocument, describe
+from assistant.catalog import CitedDocument, describe, vietnamese_date
 from ingest.passage import Passage
 
 MODE_EXTRACTIVE = "Chế độ trích xuất: câu trả lời là nguyên văn các câu trong tài liệu."
@@ -75,15 +75,8 @@ def document_label(document: dict) -> str:
     meta = document.get("metadata") or {}
     parts = [" ".join(p for p in (meta.get("doc_type", ""), f"số {meta['number']}" if meta.get("number") else "") if p)]
     if meta.get("date"):
-        parts.append(_vietnamese_date(meta["date"]))
+        parts.append(vietnamese_date(meta["date"]))
     return ", ".join(p for p in parts if p)
-
-
-def _vietnamese_date(iso: str) -> str:
-    try:
-        return datetime.strptime(iso, "%Y-%m-%d").strftime("%d/%m/%Y")
-    except ValueError:
-        return iso
 
 
 def document_row(document: dict) -> list:
@@ -94,7 +87,7 @@ def document_row(document: dict) -> list:
         size = f"{document['pages']} trang / {size}"
     return [
         document["title"], meta.get("doc_type", ""), meta.get("number", ""),
-        _vietnamese_date(meta["date"]) if meta.get("date") else "", size,
+        vietnamese_date(meta["date"]) if meta.get("date") else "", size,
         datetime.fromtimestamp(document["added_at"]).strftime("%d/%m/%Y %H:%M"),
     ]
 
@@ -105,7 +98,7 @@ CATALOG_COLUMNS = ["Số hiệu", "Loại", "Ngày", "Trích yếu", "Số đo�
 def catalog_row(entry: CitedDocument) -> list:
     """One row of the cited-documents table (see CATALOG_COLUMNS)."""
     return [
-        entry.number or entry.key, entry.doc_type, _vietnamese_date(entry.date) if entry.date else "",
+        entry.number or entry.key, entry.doc_type, vietnamese_date(entry.date) if entry.date else "",
         entry.subject, len(entry.citing), "có trong thư viện" if entry.in_library else "chưa có toàn văn",
     ]
 

@@ -117,6 +117,11 @@ class Library:
         """The registry entry of a document (see documents()), or {} if there is none."""
         return self._registry.get(doc_id, {})
 
+    def passages(self) -> list[Passage]:
+        """Every passage, in document order (documents by time added, passages by position)."""
+        rank = {d["doc_id"]: i for i, d in enumerate(self.documents())}
+        return sorted(self._passages.values(), key=lambda p: (rank.get(p.doc_id, len(rank)), p.doc_id, p.start, p.end))
+
     def passage(self, pid: str) -> Passage:
         """The passage with this stable id."""
         return self._passages[pid]
