@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import config  # first: switches off network access before gradio or chromadb are imported
-from assistant.catalog import build_catalog, lookup
+from assistant.catalog import lookup
 from assistant.pipeline import Assistant, QuestionError
 from assistant.render import (
     CATALOG_COLUMNS,
@@ -84,7 +84,7 @@ def build_ui(assistant: Assistant):
 
     def cited(query: str) -> tuple[list[list], str]:
         """The cited-documents table (filtered by the query) and the details of the matches."""
-        catalog = build_catalog(assistant.library)
+        catalog = assistant.catalog()
         query = (query or "").strip()
         entries = lookup(catalog, query) if query else sorted(catalog.values(), key=lambda e: e.key)
         if query and not entries:

@@ -3,6 +3,8 @@
 Derived on demand from the passages (no storage of its own): ``build_catalog(library)`` maps each canonical key of
 ``ingest.references`` to a ``CitedDocument`` merged from all its mentions, with the citing passages and, when a
 library document's header number has the same key, that document's id (its full text is in the library).
+It also records which documents implement which ("Kế hoạch số 41-KH/HU … về thực hiện Kết luận số 14-KL/TW …",
+a library document whose header says "thực hiện Công văn số 1601-CV/BTCTU …"): ``CitedDocument.implemented_by``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,23 @@ from datetime import datetime
 
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
-from ingest.references import find_references, matches, parse_reference_query
+from ingest.references import Reference, find_references, fold, matches, parse_reference_query
+
+# "… về thực hiện Kết luận …", "Thực hiện Công văn …", "… triển khai …": the document implements the one named next
+_IMPLEMENTS = re.compile(r"(?:thuc hien|trien khai|cu the hoa|quan triet)\W*(?:\w+\W+){0,3}$")
+_IMPLEMENTS_WINDOW = 40   # how far before a reference the verb may stand
+
+
+@dataclass
+class Implementation:
+    """A document that implements a cited one, and the passage that says so."""
+
+    key: str            # the implementing document's key ("41-KH/HU"), "" when it has no number
+    name: str           # "Kế hoạch số 41-KH/HU", or a library document's title
+    issuer_code: str    # "HU", "DU", "TW" … ("" when unknown)
+    passage: Passage    # where the relation is stated
+    quote: str          # the statement, an exact substring of passage.text
+    doc_id: str = ""    # the implementing document, when its text is in the library
 
 
 @dataclass
@@ -27,14 +45,18 @@ class CitedDocument:
     citing: list[Passage] = field(default_factory=list)  # in document order, each passage once
     in_library: str = ""      # doc_id of the library document with this number, "" if its text is not there
     in_library_title: str = ""  # that document's title
+    implemented_by: list[Implementation] = field(default_factory=list)  # in document order
 
 
 def build_catalog(library) -> dict[str, CitedDocument]:
-    """Canonical key -> the cited document, merged from every mention in the library's passages."""
+    """Canonical key -> the cited document, merged from every mention in the library's passages.
+
+    A document's own number in its own header is not a citation of it."""
+    own = own_keys(library)
     catalog: dict[str, CitedDocument] = {}
     for passage in library.passages():
         for ref in find_references(passage.text):
-            if not ref.key:
+            if not ref.key or ref.key == own.get(passage.doc_id):
                 continue
             entry = catalog.setdefault(ref.key, CitedDocument(key=ref.key))
             for name in ("doc_type", "number", "date", "issuer"):
@@ -45,12 +67,65 @@ def build_catalog(library) -> dict[str, CitedDocument]:
             if not any(p is passage for p in entry.citing):
                 entry.citing.append(passage)
     for doc in library.documents():
-        number = (doc.get("metadata") or {}).get("number", "")
-        for key in doc_number_keys(number):
-            if key in catalog and not catalog[key].in_library:
-                catalog[key].in_library = doc["doc_id"]
-                catalog[key].in_library_title = doc.get("title", "")
+        key = own.get(doc["doc_id"])
+        if key in catalog and not catalog[key].in_library:
+            catalog[key].in_library = doc["doc_id"]
+            catalog[key].in_library_title = doc.get("title", "")
+    for target, implementation in _implementations(library, own):
+        if target in catalog:
+            catalog[target].implemented_by.append(implementation)
     return catalog
+
+
+def own_keys(library) -> dict[str, str]:
+    """doc_id -> the key of the number in the document's own header (documents without one are left out)."""
+    own = {}
+    for doc in library.documents():
+        keys = doc_number_keys((doc.get("metadata") or {}).get("number", ""))
+        if keys:
+            own[doc["doc_id"]] = keys[0]
+    return own
+
+
+def library_document_name(doc: dict) -> str:
+    """"Kế hoạch số 12-KH/ĐU" when the header gives type and number, else the document's title."""
+    meta = doc.get("metadata") or {}
+    if meta.get("doc_type") and meta.get("number"):
+        return f"{meta['doc_type']} số {meta['number']}"
+    return doc.get("title", "")
+
+
+def _implemented(text: str, refs: list[Reference]) -> list[Reference]:
+    """The references among `refs` (found in text) that a "thực hiện …" just before them introduces."""
+    return [r for r in refs
+            if r.key and _IMPLEMENTS.search(fold(text[max(0, r.start - _IMPLEMENTS_WINDOW):r.start]))]
+
+
+def _implementations(library, own: dict[str, str]):
+    """(implemented key, Implementation) for every relation stated in the library: a mention whose subject
+    is "thực hiện <reference>", and a header passage that says "thực hiện <reference>" of its own document."""
+    for passage in library.passages():
+        refs = find_references(passage.text)
+        for ref in refs:
+            if not (ref.key and ref.subject):
+                continue
+            inner = [r for r in refs if ref.start < r.start < ref.end]
+            for target in _implemented(passage.text, inner):
+                if target.key != ref.key:
+                    name = document_name(CitedDocument(key=ref.key, doc_type=ref.doc_type, number=ref.number,
+                                               subject=ref.subject))
+                    yield target.key, Implementation(ref.key, name, ref.issuer_code, passage, ref.text)
+        if passage.kind != "header":
+            continue
+        key = own.get(passage.doc_id, "")
+        name = library_document_name(library.document(passage.doc_id))
+        for target in _implemented(passage.text, refs):
+            if target.key == key or any(r.start < target.start < r.end for r in refs if r is not target):
+                continue
+            line_start = passage.text.rfind("\n", 0, target.start) + 1
+            code = key.split("/")[-1].split("-")[-1] if key else ""
+            yield target.key, Implementation(key, name, code, passage,
+                                             passage.text[line_start:target.end], passage.doc_id)
 
 
 def lookup(catalog: dict[str, CitedDocument], query: str) -> list[CitedDocument]:
@@ -71,7 +146,7 @@ def vietnamese_date(iso: str) -> str:
         return iso
 
 
-def _name(entry: CitedDocument) -> str:
+def document_name(entry: CitedDocument) -> str:
     """"Kết luận số 21-KL/TW", "Nghị quyết Trung ương 4 khóa XII", "Luật …", "Điều lệ Đảng", "Hiến pháp năm 2013"."""
     if entry.number:
         return f"{entry.doc_type or 'Văn bản'} số {entry.number}"
@@ -90,7 +165,7 @@ def _name(entry: CitedDocument) -> str:
 
 def describe(entry: CitedDocument) -> str:
     """One Vietnamese paragraph about the cited document."""
-    head = _name(entry)
+    head = document_name(entry)
     parts = [head]
     if entry.date:
         parts.append(f"ngày {vietnamese_date(entry.date)}")
@@ -100,6 +175,9 @@ def describe(entry: CitedDocument) -> str:
         parts.append(f"về {entry.subject}")
     text = ", ".join(parts).rstrip(" .") + "."
     text += f" Được trích dẫn ở {len(entry.citing)} đoạn."
+    implementing = list(dict.fromkeys(i.name for i in entry.implemented_by))
+    if implementing:
+        text += f" Văn bản thực hiện: {'; '.join(implementing)}."
     if entry.in_library:
         text += f" Toàn văn có trong thư viện: {entry.in_library_title or entry.in_library}."
     else:

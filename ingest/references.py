@@ -37,6 +37,7 @@ class Reference:
     text: str = ""              # the whole mention as written
     start: int = 0
     end: int = 0
+    name_end: int = 0           # end of the name and number as written, before the date, issuer and subject
     partial_key: str = ""       # questions only: "21-KL/" for "Kết luận 21", "130/ND-" for "Nghị định 130"
     khoa: str = field(default="", repr=False)  # term of a "Nghị quyết Trung ương N khóa …", roman, uppercase
 
@@ -51,13 +52,13 @@ def _fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase, no diacritics, one character per input character (so spans carry over)."""
     return "".join(_fold_char(ch) for ch in text)
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -157,7 +158,7 @@ _LAW_STOP = {
     "và", "trong", "để", "theo", "đã", "được", "nhằm", "tại", "cho", "với", "có", "số", "ngày", "đến", "từ",
     "thì", "là", "các", "những", "khi", "sau", "trước", "này", "do", "mà", "về", "nhưng",
 }
-_LAW_STOP_FOLDED = {_fold(w) for w in _LAW_STOP} - {"nhung", "co", "do"}
+_LAW_STOP_FOLDED = {fold(w) for w in _LAW_STOP} - {"nhung", "co", "do"}
 _LAW_COMMA_NEXT = {"chong", "cong", "vien"}  # "phòng, chống", "cán bộ, công chức", "…, viên chức"
 
 _DATE = re.compile(
@@ -244,6 +245,7 @@ def _subject_at(text: str, folded: str, pos: int):
 
 def _tail(ref: Reference, text: str, folded: str, pos: int) -> Reference:
     """Fill date, year, issuer and subject from the clauses after pos; set ref.end."""
+    ref.name_end = pos
     for _ in range(2):
         if not ref.date:
             date, pos2 = _date_at(folded, pos)
@@ -286,7 +288,7 @@ def _numbered(text: str, folded: str, pattern: re.Pattern) -> list[Reference]:
         if m["type"]:
             doc_type = _TYPES.get(re.sub(r"\s+", " ", m["type"])) or _ABBREVIATIONS[m["type"]]
         else:
-            doc_type = _TYPE_OF_CODE.get(_fold(code).upper(), "")
+            doc_type = _TYPE_OF_CODE.get(fold(code).upper(), "")
         ref = Reference(
             key=key, doc_type=doc_type, number=re.sub(r"\s+", "", text[m.start("num"):m.end("num")]),
             year=m["nyear"] or "", issuer_code=issuer_code, start=m.start(),
@@ -354,7 +356,7 @@ def _named_law(text: str, folded: str, strict: bool) -> list[Reference]:
             continue
         name = text[words[0][0]:words[-1][1]]
         ref = Reference(key=f"luat-{_slug(name)}" + (f"-{year}" if year else ""), doc_type="Luật", year=year,
-                        subject=name, start=m.start(), end=pos, text=text[m.start():pos])
+                        subject=name, start=m.start(), end=pos, name_end=pos, text=text[m.start():pos])
         refs.append(ref)
     return refs
 
@@ -362,14 +364,14 @@ def _named_law(text: str, folded: str, strict: bool) -> list[Reference]:
 def _named_other(text: str, folded: str, strict: bool) -> list[Reference]:
     refs = []
     for m in _DIEU_LE.finditer(folded):
-        refs.append(Reference(key="dieu-le-dang", doc_type="Điều lệ", start=m.start(), end=m.end(),
+        refs.append(Reference(key="dieu-le-dang", doc_type="Điều lệ", start=m.start(), end=m.end(), name_end=m.end(),
                               text=text[m.start():m.end()]))
     for m in _HIEN_PHAP.finditer(folded):
         if strict and text[m.start()] != "H":
             continue
         year = m["year"] or ""
         refs.append(Reference(key="hien-phap" + (f"-{year}" if year else ""), doc_type="Hiến pháp", year=year,
-                              start=m.start(), end=m.end(), text=text[m.start():m.end()]))
+                              start=m.start(), end=m.end(), name_end=m.end(), text=text[m.start():m.end()]))
     for m in _QUY_CHE.finditer(folded):
         if strict and text[m.start()] != "Q":
             continue
@@ -378,13 +380,13 @@ def _named_other(text: str, folded: str, strict: bool) -> list[Reference]:
             continue
         kind = re.sub(r"\s+", "-", m["kind"])
         refs.append(Reference(key=f"quy-che-{kind}-{_slug(issuer)}", doc_type="Quy chế", issuer=issuer,
-                              start=m.start(), end=end, text=text[m.start():end]))
+                              start=m.start(), end=end, name_end=end, text=text[m.start():end]))
     return refs
 
 
 def find_references(text: str) -> list[Reference]:
     """Every document reference in the text, in order of position (a repeated mention is listed again)."""
-    folded = _fold(text)
+    folded = fold(text)
     refs = _numbered(text, folded, _NUMBERED) + _named_tw(text, folded)
     refs += _named_law(text, folded, strict=True) + _named_other(text, folded, strict=True)
     refs.sort(key=lambda r: (r.start, r.end))
@@ -407,7 +409,7 @@ def parse_reference_query(question: str) -> list[Reference]:
     Spans are spans of the question after NFC normalisation.
     """
     text = unicodedata.normalize("NFC", question)
-    folded = _fold(text)
+    folded = fold(text)
     refs = _numbered(text, folded, _QUERY_NUMBERED) + _named_tw(text, folded)
     refs += _named_law(text, folded, strict=False) + _named_other(text, folded, strict=False)
     taken = [(r.start, r.end) for r in refs]
@@ -419,7 +421,8 @@ def parse_reference_query(question: str) -> list[Reference]:
         if doc_type == "Luật":
             continue
         ref = Reference(key="", doc_type=doc_type, number=str(int(m["digits"])), start=m.start(), end=m.end(),
-                        text=text[m.start():m.end()], partial_key=_partial_key(doc_type, m["digits"]))
+                        name_end=m.end(), text=text[m.start():m.end()],
+                        partial_key=_partial_key(doc_type, m["digits"]))
         refs.append(ref)
     refs.sort(key=lambda r: (r.start, r.end))
     unique: dict[str, Reference] = {}

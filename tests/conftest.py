@@ -70,6 +70,24 @@ def assistant(sample_settings: config.Settings, sample_library):
     return Assistant(sample_settings, sample_library)
 
 
+FIXTURE_LIBRARY = config.ROOT / "tests" / "data" / "library"
+
+
+@pytest.fixture(scope="session")
+def fixture_assistant(tmp_path_factory: pytest.TempPathFactory, sample_settings: config.Settings, embedder: Embedder):
+    """The assistant over a library of the bundled report and the short documents of tests/data/library
+    (a fictional district and commune that cite the report's documents and are cited by it)."""
+    from assistant.pipeline import Assistant
+    from vectorstore.indexer import index_files
+    from vectorstore.library import Library
+
+    settings = dataclasses.replace(sample_settings, data_dir=tmp_path_factory.mktemp("fixture-library"))
+    library = Library(settings, embedder)
+    files = sorted(config.ROOT.joinpath("samples").glob("*.md")) + sorted(FIXTURE_LIBRARY.glob("*.txt"))
+    index_files(library, files, show_progress=False)
+    return Assistant(settings, library)
+
+
 @pytest.fixture
 def empty_settings(tmp_path: Path, sample_settings: config.Settings) -> config.Settings:
     """Settings of a fresh, empty DATA_DIR (pass the session embedder to Library explicitly)."""

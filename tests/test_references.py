@@ -147,7 +147,7 @@ def test_full_mention():
         key="21-KL/TW", doc_type="Kết luận", number="21-KL/TW", year="2021", issuer_code="TW", date="2021-10-25",
         issuer="Ban Chấp hành Trung ương Đảng khóa XIII",
         subject="đẩy mạnh xây dựng, chỉnh đốn Đảng và hệ thống chính trị",
-        text=text[:text.index(";")], start=0, end=text.index(";"),
+        text=text[:text.index(";")], start=0, end=text.index(";"), name_end=len("Kết luận số 21-KL/TW"),
     )
 
 

@@ -101,6 +101,7 @@ class Library:
         self._batch = min(client.get_max_batch_size(), 1000)  # for deletes of many ids
         self._registry = self._read_registry()
         self._by_hash = {d["content_hash"]: d["doc_id"] for d in self._registry.values()}
+        self.revision = 0  # counts reloads of the passages: lets readers cache what they derive from them
         self._repair()
 
     # ---- reading -------------------------------------------------------------------
@@ -121,6 +122,10 @@ class Library:
         """Every passage, in document order (documents by time added, passages by position)."""
         rank = {d["doc_id"]: i for i, d in enumerate(self.documents())}
         return sorted(self._passages.values(), key=lambda p: (rank.get(p.doc_id, len(rank)), p.doc_id, p.start, p.end))
+
+    def document_passages(self, doc_id: str) -> list[Passage]:
+        """The passages of one document, in reading order."""
+        return sorted((p for p in self._passages.values() if p.doc_id == doc_id), key=lambda p: (p.start, p.end))
 
     def passage(self, pid: str) -> Passage:
         """The passage with this stable id."""
@@ -286,6 +291,7 @@ class Library:
 
     def _reload(self) -> None:
         """Load the current passages from Chroma; use the saved BM25 index if it matches them."""
+        self.revision += 1
         res = self._collection.get(include=["documents", "metadatas"])
         self._passages = {m["pid"]: _from_record(t, m) for t, m in zip(res["documents"], res["metadatas"], strict=True)}
         self._by_doc_number: dict[str, list[str]] = {}
