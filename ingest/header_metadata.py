@@ -14,6 +14,13 @@ Header (the lines before the body starts):
   * ``doc_type``: the first all-caps cell that is a known type ("KẾT LUẬN" → "Kết luận");
   * ``title``: the line(s) under the type, as written (markup removed, lines joined by a space),
     until a blank line (unless the next line starts in lower case), a separator or body text.
+A letter ("công văn") has no type line: its subject is a "V/v …", "V/v: …" or "Về việc …" cell
+under the number. When no type cell is found:
+  * ``title``: the text after "V/v" / "Về việc" in that cell, as written, with the next lines
+    that start in lower case; only in a header that has a number (a "Số …" cell);
+  * ``doc_type``: from the code in the number ("1601-CV/BTCTU", "125/CV-UBND" → "Công văn";
+    KH, BC, KL, NQ, CT, HD, TB, CTr likewise); "QĐ" (Quyết định or Quy định) and unknown codes
+    give nothing, except that a subject line alone makes the document a "Công văn".
 Signature block (the end of the text): the name is the last short line written as a personal
 name; the capacity lines are the all-caps lines above it ("T/M BAN THƯỜNG VỤ", "BÍ THƯ"),
 italic signature placeholders and "(Đã ký)" lines in between are skipped. When a flattened line
@@ -40,6 +47,10 @@ DOC_TYPES = [
     "Pháp lệnh", "Đề án", "Biên bản", "Công điện", "Thông tri", "Lời kêu gọi", "Tuyên bố",
 ]
 _TYPE_BY_CAPS = {t.upper(): t for t in DOC_TYPES}
+_TYPE_BY_CODE = {
+    "CV": "Công văn", "KH": "Kế hoạch", "BC": "Báo cáo", "KL": "Kết luận", "NQ": "Nghị quyết",
+    "CT": "Chỉ thị", "HD": "Hướng dẫn", "TB": "Thông báo", "CTR": "Chương trình",
+}
 
 _BOILERPLATE = re.compile(
     r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
@@ -54,6 +65,7 @@ _SUP = re.compile(r"<sup>.*?</sup>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _NUMBER = re.compile(r"^(?:Số|SỐ)\s*:?\s*(\S+)\s*(.*)$")
+_SUBJECT = re.compile(r"^(?:V/[vV]|Về\s+việc|VỀ\s+VIỆC)(?:\s*:\s*|\s+)(\S.*)$")
 _DATE_WORDS = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _DATE_DIGITS = re.compile(r"ngày\s+(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})", re.IGNORECASE)
 _BODY_START = re.compile(
@@ -166,8 +178,25 @@ def _place_date(cell: str) -> tuple[str, str] | None:
     return place, iso
 
 
+def _type_of_number(number: str) -> str:
+    """'Công văn' for '1601-CV/BTCTU' or '125/CV-UBND': the first letters of the number are its type code."""
+    code = re.search(r"[^\W\d_]+", number)
+    return _TYPE_BY_CODE.get(code.group(0).upper(), "") if code else ""
+
+
+def _read_subject(lines: list[_Line], at: int, first: str) -> str:
+    """The subject of a letter: ``first`` and the lines under it that start in lower case."""
+    parts = [first]
+    for line in lines[at + 1: at + MAX_TITLE_LINES]:
+        if line.blank or not line.cells[0][:1].islower():
+            break
+        parts.append(line.cells[0])
+    return " ".join(parts)
+
+
 def _read_header(lines: list[_Line], meta: HeaderMetadata) -> None:
     issuer: list[str] = []
+    subject = ""
     type_at = None
     anchored = False                            # boilerplate seen: a capitals line is then a header line
     for i, line in enumerate(lines[:HEADER_LINES]):
@@ -198,6 +227,10 @@ def _read_header(lines: list[_Line], meta: HeaderMetadata) -> None:
                 cell = m.group(2).strip()
                 if not cell:
                     continue
+            m = _SUBJECT.match(cell)
+            if m:
+                subject = subject or _read_subject(lines, i, m.group(1))
+                continue
             pd = _place_date(cell)
             if pd:
                 if not meta.date and not meta.place:
@@ -209,6 +242,9 @@ def _read_header(lines: list[_Line], meta: HeaderMetadata) -> None:
         meta.issuer = " ".join(issuer)          # a lone capitals heading over plain text is no issuer
     if type_at is not None:
         meta.title = _read_title(lines, type_at)
+    elif meta.number:
+        meta.title = subject
+        meta.doc_type = _type_of_number(meta.number) or ("Công văn" if subject else "")
 
 
 def _read_title(lines: list[_Line], type_at: int) -> str:

@@ -15,6 +15,14 @@ The level comes from the numbering, never from the number of "#" (inconsistent i
 conversions): "I." 1 > "1." 2 > "2.1." 3 > "2.1.1." 4 > "a)" 5. An unnumbered heading
 (a "# Title", "PHẦN THỨ NHẤT", "PHỤ LỤC") is a part above them all (0). A heading closes
 every open heading of its level or deeper.
+
+The header runs from the top to the document type ("KẾ HOẠCH"), its title and opening, and
+is named after the type line. A letter ("công văn") has no type line: when the document
+opens with header lines only (issuer lines in capitals, "*", "Số …", "V/v …", the motto, the
+place and date) and a "V/v …" line follows a "Số …" line, those lines are the header, named
+after the "V/v …" line; the body starts at "Kính gửi" or at the first other paragraph, and
+its text before any heading is filed under the same name. The title is then
+"Công văn về việc <subject>".
 """
 
 from __future__ import annotations
@@ -48,6 +56,15 @@ DOCUMENT_TYPES = (
 )
 DOCUMENT_TYPE_WINDOW = 8
 CLOSING = re.compile(r"^(?:Nơi nhận\b|T/M\s|TM\.\s|K/T\s|KT\.\s|TL\.\s|TUQ\.\s)")
+SUBJECT = re.compile(r"^(?:V/[vV]|Về việc|VỀ VIỆC)(?:\s*:\s*|\s+)(?=\S)")
+NUMBER_LINE = re.compile(r"^Số\s*:?\s*\S*\d\S*\s*")
+DATELINE = re.compile(                          # "Thử Nghiệm, ngày 30 tháng 5 năm 2022", "Hà Nội, ngày 3/3/2024"
+    r"^[^,\d]{1,40},\s*ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s+năm|[/.-]\s*\d{1,2}\s*[/.-])\s*\d{4}\.?$"
+)
+MOTTO = re.compile(r"^Độc lập\s*[-–—]\s*Tự do\s*[-–—]\s*Hạnh phúc\s*")
+OPENING = re.compile(r"^Kính gửi\b", re.IGNORECASE)
+SUBJECT_WINDOW = 12
+LETTER = "Công văn về việc"
 OPENERS = "\"“‘«(["
 PUNCTUATION = ".,;:!?…\"“”‘’«»()[]"
 
@@ -183,8 +200,61 @@ def title_line(blocks: list[Block], type_index: int) -> str:
     return text
 
 
+def header_cells(text: str) -> list[str]:
+    """The cells of a header line ("left | right" for a table row), without a leading "*"."""
+    return [cell.strip(" *") for cell in text.split("|")]
+
+
+def is_header_cell(cell: str) -> bool:
+    """A cell of a letter's header; never 'Kính gửi …', which opens the body."""
+    cell = MOTTO.sub("", cell)
+    if not cell:
+        return True
+    if OPENING.match(cell):
+        return False
+    short_caps = is_all_caps(cell) and len(cell.split()) <= CAPS_HEADING_MAX_WORDS and heading_level(cell) is None
+    return short_caps or any(p.match(cell) for p in (NUMBER_LINE, SUBJECT, DATELINE))
+
+
+def is_header_line(text: str) -> bool:
+    """An issuer line in capitals, "*", "Số …", "V/v …", the motto, or the place and date."""
+    return all(is_header_cell(cell) for cell in header_cells(text))
+
+
+def subject_line(text: str) -> str:
+    """'V/v báo cáo …' from a header line such as '* Số 1601-CV/BTCTU V/v báo cáo …'; else ''."""
+    for cell in header_cells(text):
+        cell = NUMBER_LINE.sub("", cell, count=1)
+        if SUBJECT.match(cell):
+            return cell
+    return ""
+
+
+def find_subject(blocks: list[Block]) -> int | None:
+    """Index of the 'V/v …' line of a letter whose header has no type line, if the document opens with one."""
+    if find_document_type(blocks) is not None:
+        return None
+    numbered = False
+    for i, block in enumerate(blocks[:SUBJECT_WINDOW]):
+        text = block.text.text
+        if not is_header_line(text):
+            return None
+        numbered = numbered or any(NUMBER_LINE.match(cell) for cell in header_cells(text))
+        if subject_line(text):
+            return i if numbered else None
+    return None
+
+
+def letter_subject(blocks: list[Block]) -> str:
+    """'V/v báo cáo …' of a letter (see ``find_subject``); else ''."""
+    index = find_subject(blocks)
+    return "" if index is None else subject_line(blocks[index].text.text)
+
+
 def document_title(blocks: list[Block]) -> str:
-    """'Báo cáo kết quả …' from the header; else the first heading; else ''."""
+    """'Báo cáo kết quả …' from the header; 'Công văn về việc …' for a letter; else the first heading; else ''."""
+    if subject := letter_subject(blocks):
+        return f"{LETTER} {SUBJECT.sub('', subject, count=1)}"
     type_index = find_document_type(blocks)
     if type_index is not None and (title := title_line(blocks, type_index)):
         kind = blocks[type_index].text.text
@@ -194,11 +264,19 @@ def document_title(blocks: list[Block]) -> str:
     return " ".join(heading.text.text.split()) if heading else ""
 
 
+def letter_header_end(blocks: list[Block], subject: int) -> int:
+    """The first block after a letter's 'V/v …' line that is not a header line: 'Kính gửi', or body text."""
+    rest = range(subject + 1, len(blocks))
+    return next((i for i in rest if not is_header_line(blocks[i].text.text)), len(blocks))
+
+
 def header_end(blocks: list[Block]) -> int:
-    """Blocks before this index are the header: document type, title, opening paragraph."""
+    """Blocks before this index are the header: document type, title, opening paragraph (of a letter:
+    the lines down to 'Kính gửi')."""
     type_index = find_document_type(blocks)
     if type_index is None:
-        return 0
+        subject = find_subject(blocks)
+        return 0 if subject is None else letter_header_end(blocks, subject)
     rest = range(type_index + 1, len(blocks))
     return next((i for i in rest if is_numbered_heading(blocks[i])), min(len(blocks), type_index + 3))
 
@@ -249,8 +327,13 @@ def build_sections(blocks: list[Block]) -> list[Section]:
     sign = signature_start(blocks, head)
     sections = body_sections(blocks[head:sign])
     type_index = find_document_type(blocks)
+    subject = letter_subject(blocks)
     if head and type_index is not None:
         sections.insert(0, Section((blocks[type_index].text.text,), "header", blocks[:head]))
+    elif head and subject:
+        for section in sections:
+            section.path = section.path or (subject,)
+        sections.insert(0, Section((subject,), "header", blocks[:head]))
     if sign < len(blocks):
         sections.append(Section((SIGNATURE_SECTION,), "signature", blocks[sign:]))
     return sections

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
+
 import config
 from ingest.header_metadata import HeaderMetadata, read_header_metadata
 
 SAMPLE = config.ROOT / "samples" / "bao-cao-xay-dung-dang-tay-son-2022.md"
+CONG_VAN = config.ROOT / "tests" / "data" / "library" / "cong-van-1601-CV-BTCTU.txt"
 
 PARTY_KET_LUAN = """\
 BAN CHẤP HÀNH TRUNG ƯƠNG
@@ -125,6 +128,23 @@ STATE_ON_ONE_LINE = (
     "Căn cứ Luật Thi đua, khen thưởng năm 2022;\n"
 )
 
+STATE_CONG_VAN = """\
+ỦY BAN NHÂN DÂN
+HUYỆN THỬ NGHIỆM
+Số: 125/CV-UBND
+V/v: triển khai kế hoạch phòng, chống thiên tai
+và tìm kiếm cứu nạn năm 2023
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Thử Nghiệm, ngày 12 tháng 4 năm 2023
+
+Kính gửi: Ủy ban nhân dân các xã, thị trấn
+
+Ủy ban nhân dân huyện đề nghị các xã, thị trấn rà soát phương án ứng phó thiên tai trước ngày 30/4/2023.
+"""
+
 PLAIN = """\
 # GHI CHÉP
 
@@ -224,3 +244,45 @@ def test_signature_placeholder_alone_is_not_a_signer() -> None:
     meta = read_header_metadata(text)
     assert meta.signer == ""
     assert meta.signer_role == "T/M BAN THƯỜNG VỤ, BÍ THƯ"
+
+
+def test_cong_van_title_is_its_subject_line() -> None:
+    meta = read_header_metadata(CONG_VAN.read_text(encoding="utf-8"))
+    assert meta.issuer == "TỈNH ỦY THỬ NGHIỆM BAN TỔ CHỨC"
+    assert meta.number == "1601-CV/BTCTU"
+    assert (meta.place, meta.date) == ("Thử Nghiệm", "2022-05-30")
+    assert meta.doc_type == "Công văn"
+    assert meta.title == "báo cáo kết quả thực hiện công tác xây dựng Đảng, xây dựng hệ thống chính trị"
+    assert (meta.signer, meta.signer_role) == ("Lê Thị Mẫu", "K/T TRƯỞNG BAN, PHÓ TRƯỞNG BAN")
+
+
+def test_state_cong_van_with_colons_and_a_wrapped_subject() -> None:
+    meta = read_header_metadata(STATE_CONG_VAN)
+    assert meta.issuer == "ỦY BAN NHÂN DÂN HUYỆN THỬ NGHIỆM"
+    assert meta.number == "125/CV-UBND"
+    assert (meta.place, meta.date) == ("Thử Nghiệm", "2023-04-12")
+    assert meta.doc_type == "Công văn"
+    assert meta.title == "triển khai kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2023"
+
+
+@pytest.mark.parametrize(
+    ("number", "subject", "doc_type"),
+    [
+        ("Số 41-KH/HU", "", "Kế hoạch"),
+        ("Số 15-CTr/TU", "", "Chương trình"),
+        ("Số: 07/BC-UBND", "", "Báo cáo"),
+        ("Số 02-QĐ/HU", "", ""),                                 # Quyết định or Quy định: not said
+        ("Số: 45/SNV-VP", "Về việc góp ý dự thảo quy chế", "Công văn"),  # no code, but a subject line
+        ("Số 33-HD/BTGTU", "V/v hướng dẫn tuyên truyền", "Hướng dẫn"),   # the code comes first
+    ],
+)
+def test_doc_type_from_the_number_when_there_is_no_type_line(number: str, subject: str, doc_type: str) -> None:
+    text = f"HUYỆN ỦY THỬ NGHIỆM\n{number}\n{subject}\nThử Nghiệm, ngày 2 tháng 3 năm 2023\n\nNội dung.\n"
+    meta = read_header_metadata(text)
+    assert meta.doc_type == doc_type
+    assert meta.title == subject.removeprefix("Về việc ").removeprefix("V/v ")
+
+
+def test_a_subject_line_without_a_number_is_no_title() -> None:
+    meta = read_header_metadata("V/v góp ý dự thảo\n\nNội dung góp ý.\n")
+    assert (meta.doc_type, meta.title) == ("", "")

@@ -22,6 +22,7 @@ from ingest.structure import rejoin_page_breaks
 
 SAMPLE = config.ROOT / "samples" / "bao-cao-xay-dung-dang-tay-son-2022.md"
 DEV_QA = config.ROOT / "tests" / "data" / "dev-qa.jsonl"
+CONG_VAN = config.ROOT / "tests" / "data" / "library" / "cong-van-1601-CV-BTCTU.txt"
 
 PART_II = "II. KẾT QUẢ TRIỂN KHAI THỰC HIỆN CÔNG TÁC XÂY DỰNG ĐẢNG, XÂY DỰNG HỆ THỐNG CHÍNH TRỊ"
 RESULTS = f"{PART_II} › 2. Kết quả đạt được"
@@ -496,3 +497,79 @@ def test_an_8bit_tcvn3_file_is_read_and_converted(tmp_path: Path) -> None:
     path = tmp_path / "cu.txt"
     path.write_bytes("".join(to_legacy.get(c, c) for c in text).encode("latin-1"))
     assert any("27 đảng viên, sinh hoạt định kỳ" in p.text for p in load_document(path).passages)
+
+
+# --- A letter (công văn): no type line, a "V/v …" subject under the number ---------------------
+
+CONG_VAN_SUBJECT = "V/v báo cáo kết quả thực hiện công tác xây dựng Đảng, xây dựng hệ thống chính trị"
+HEADER_LINES = ("TỈNH ỦY THỬ NGHIỆM", "BAN TỔ CHỨC", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 1601-CV/BTCTU")
+
+
+def test_cong_van_has_a_header_and_a_body() -> None:
+    doc = load_document(CONG_VAN)
+    assert doc.title == (
+        "Công văn về việc báo cáo kết quả thực hiện công tác xây dựng Đảng, xây dựng hệ thống chính trị"
+    )
+    assert doc.metadata["doc_type"] == "Công văn"
+    assert doc.metadata["number"] == "1601-CV/BTCTU"
+    assert doc.metadata["date"] == "2022-05-30"
+    assert doc.metadata["title"] == CONG_VAN_SUBJECT.removeprefix("V/v ")
+    header = the_one(doc, "Số 1601-CV/BTCTU")
+    assert header.kind == "header" and header.section == CONG_VAN_SUBJECT
+    assert CONG_VAN_SUBJECT in header.text and "ngày 30 tháng 5 năm 2022" in header.text
+    assert "Kính gửi" not in header.text
+    body = body_of(doc)
+    assert body and all(p.section == CONG_VAN_SUBJECT for p in body)
+    assert not any(line in p.text for p in body for line in HEADER_LINES)
+    assert the_one(doc, "Kính gửi: Các huyện ủy, thị ủy").kind == "body"
+    assert the_one(doc, "trước ngày 20/6/2022 để tổng hợp").kind == "body"
+    assert the_one(doc, "Lê Thị Mẫu").kind == "signature"
+
+
+STATE_CONG_VAN_TXT = """\
+ỦY BAN NHÂN DÂN
+HUYỆN THỬ NGHIỆM
+*
+Số: 125/CV-UBND
+V/v: triển khai kế hoạch phòng, chống thiên tai
+và tìm kiếm cứu nạn năm 2023
+
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Thử Nghiệm, ngày 12 tháng 4 năm 2023
+
+Kính gửi: Ủy ban nhân dân các xã, thị trấn
+
+Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Ủy ban nhân dân huyện đề nghị các xã, thị trấn rà soát phương án \
+ứng phó thiên tai.
+
+1. Kiện toàn ban chỉ huy
+
+Các xã kiện toàn ban chỉ huy phòng, chống thiên tai trước ngày 30/4/2023.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Nguyễn Văn Một
+"""
+
+
+def test_state_cong_van_with_colons(tmp_path: Path) -> None:
+    path = tmp_path / "cong-van-125.txt"
+    path.write_text(STATE_CONG_VAN_TXT, encoding="utf-8")
+    doc = load_document(path)
+    subject = "V/v: triển khai kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2023"
+    assert doc.title == "Công văn về việc triển khai kế hoạch phòng, chống thiên tai và tìm kiếm cứu nạn năm 2023"
+    assert (doc.metadata["doc_type"], doc.metadata["number"]) == ("Công văn", "125/CV-UBND")
+    header = the_one(doc, "Số: 125/CV-UBND")
+    assert header.kind == "header" and header.section == subject
+    assert "Độc lập - Tự do - Hạnh phúc" in header.text and "Kính gửi" not in header.text
+    opening = the_one(doc, "Kính gửi: Ủy ban nhân dân các xã")
+    assert opening.kind == "body" and opening.section == subject
+    assert the_one(doc, "Các xã kiện toàn ban chỉ huy").section == "1. Kiện toàn ban chỉ huy"
+    assert the_one(doc, "Nguyễn Văn Một").kind == "signature"
