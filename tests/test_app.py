@@ -84,3 +84,12 @@ def test_cited_documents_tab_finds_a_directive_and_its_citing_passages(app_url):
     assert len(everything["data"]) > 20
     _, missing = client.predict("Nghị quyết 35-NQ/TW", api_name="/van_ban")
     assert missing.startswith("Không tìm thấy văn bản")
+
+
+def test_chat_answers_a_reference_from_the_catalog(app_url):
+    from gradio_client import Client
+
+    reply, sources = Client(app_url, verbose=False).predict(
+        "Huyện đã ban hành văn bản nào để thực hiện Kết luận 14-KL/TW?", api_name="/hoi")
+    assert "Kế hoạch số 41-KH/HU" in reply and "[1]" in reply
+    assert "<mark>" in sources and "14-KL/TW" in sources
