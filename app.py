@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,11 +13,11 @@ from assistant.pipeline import Assistant, QuestionError
 from assistant.render import (
     CATALOG_COLUMNS,
     DOCUMENT_COLUMNS,
-    MODE_EXTRACTIVE,
     answer_markdown,
     catalog_detail_markdown,
     catalog_row,
     document_row,
+    mode_line,
     sources_markdown,
 )
 from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note
@@ -40,6 +41,21 @@ def _pieces(text: str) -> Iterator[str]:
         yield " ".join(words[i : i + STREAM_WORDS]) + (" " if i + STREAM_WORDS < len(words) else "")
 
 
+def _turns(history: list[dict]) -> list[tuple[str, str]]:
+    """The chat's previous turns as (question, answer) pairs, for follow-up questions."""
+    turns, question = [], None
+    for message in history:
+        content = message.get("content")
+        text = content if isinstance(content, str) else " ".join(
+            part.get("text", "") for part in content or [] if isinstance(part, dict))
+        if message.get("role") == "user":
+            question = text
+        elif question is not None:
+            turns.append((question, text))
+            question = None
+    return turns
+
+
 def build_ui(assistant: Assistant):
     """The Blocks app: a chat with its sources panel, and the list of documents."""
     import gradio as gr
@@ -53,19 +69,26 @@ def build_ui(assistant: Assistant):
         return answer_markdown(answer), sources_markdown(answer)
 
     def chat(message: str, history: list[dict]) -> Iterator[tuple[list[dict], str, str]]:
-        """Stream the reply into the chat; fill the sources panel when it is done."""
+        """Stream the reply into the chat (the model's tokens as they come, in LLM mode); then show the
+        checked answer and fill the sources panel."""
+        turns = _turns(history)
         history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         try:
-            answer = assistant.ask(message)
+            for item in assistant.stream(message, history=turns):
+                if isinstance(item, str):
+                    history[-1]["content"] += html.escape(item, quote=False)
+                    yield history, "", gr.skip()
+                    continue
+                if item.mode == "extractive":
+                    for piece in _pieces(answer_markdown(item)):
+                        history[-1]["content"] += piece
+                        yield history, "", gr.skip()
+                        time.sleep(STREAM_PAUSE_S)
+                history[-1]["content"] = answer_markdown(item)
+                yield history, "", sources_markdown(item)
         except QuestionError as err:
             history[-1]["content"] = str(err)
             yield history, "", gr.skip()
-            return
-        for piece in _pieces(answer_markdown(answer)):
-            history[-1]["content"] += piece
-            yield history, "", gr.skip()
-            time.sleep(STREAM_PAUSE_S)
-        yield history, "", sources_markdown(answer)
 
     def documents() -> list[list]:
         return [document_row(d) for d in assistant.library.documents()]
@@ -99,7 +122,7 @@ def build_ui(assistant: Assistant):
         return f"Đã xóa: {title}", documents(), document_choices()
 
     with gr.Blocks(title=TITLE) as ui:
-        gr.Markdown(f"# {TITLE}\n{MODE_EXTRACTIVE}")
+        gr.Markdown(f"# {TITLE}\n{mode_line(assistant.llm.label if assistant.llm else None)}", elem_id="mode")
         with gr.Tab("Hỏi đáp"):
             with gr.Row():
                 with gr.Column(scale=3):

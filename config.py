@@ -33,6 +33,17 @@ class Settings:
     top_k: int
     max_file_mb: float
     ingest_batch: int
+    llm_base_url: str = ""          # an OpenAI-compatible server ("http://127.0.0.1:8080/v1"); "" = extractive answers
+    llm_model: str = "local"
+    llm_api_key: str = ""
+    llm_timeout: float = 60.0       # seconds for a whole answer; past it the extractive answer is shown
+    llm_temperature: float = 0.0
+    llm_max_tokens: int = 600
+    prompts_dir: Path = ROOT / "prompts"
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
 
     @property
     def uploads_dir(self) -> Path:
@@ -64,4 +75,11 @@ def load() -> Settings:
         top_k=int(env("TOP_K", "10")),
         max_file_mb=float(env("MAX_FILE_MB", "50")),
         ingest_batch=int(env("INGEST_BATCH", "512")),
+        llm_base_url=env("LLM_BASE_URL", "").strip(),
+        llm_model=env("LLM_MODEL", "local"),
+        llm_api_key=env("LLM_API_KEY", ""),
+        llm_timeout=float(env("LLM_TIMEOUT", "60")),
+        llm_temperature=float(env("LLM_TEMPERATURE", "0")),
+        llm_max_tokens=int(env("LLM_MAX_TOKENS", "600")),
+        prompts_dir=Path(env("PROMPTS_DIR", str(ROOT / "prompts"))).resolve(),
     )

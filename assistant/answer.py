@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from assistant.question import expected_kind, has_kind
 from assistant.relevance import QuestionTerms, coverage
 from assistant.retrieve import Hit
+from assistant.verify import Verification
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
 
@@ -45,6 +46,17 @@ class Answer:
     hits: list[Hit] = field(default_factory=list)         # everything retrieved, ranked
     latency_ms: float = 0.0
     relevance: float = 0.0        # how well the best passages cover the question (0..1)
+    mode: str = "extractive"      # "extractive", "llm" (written by the model, verified) or "fallback"
+    rewritten: str = ""           # the follow-up question as understood, when it was made standalone
+    verification: Verification | None = None  # LLM mode: the check of every sentence of the model's text
+    model_text: str = ""          # LLM mode: what the model wrote, as it wrote it
+    generation_ms: float = 0.0
+    verification_ms: float = 0.0
+
+    @property
+    def verified_ratio(self) -> float | None:
+        """Share of the model's checked sentences that the passages confirm (None without a model)."""
+        return self.verification.verified_ratio if self.verification else None
 
 
 def _is_label(text: str) -> bool:

@@ -41,19 +41,29 @@ def details_row(item: dict, answer: Answer) -> dict:
     ]
     ranked_ids = [h.passage.id for h in answer.hits]
     citations = [ranked_ids.index(s.passage.id) for s in answer.sources if s.passage.id in ranked_ids]
-    return {"id": item.get("id"), "question": item["question"], "passages": passages, "answer": answer.text,
-            "citations": citations, "abstained": answer.abstained, "latency_ms": round(answer.latency_ms, 1)}
+    row = {"id": item.get("id"), "question": item["question"], "passages": passages, "answer": answer.text,
+           "citations": citations, "abstained": answer.abstained, "latency_ms": round(answer.latency_ms, 1),
+           "mode": answer.mode}
+    if answer.verification is not None:
+        row["model_text"] = answer.model_text
+        row["verified_ratio"] = round(answer.verified_ratio, 4)
+        row["verification_ms"] = round(answer.verification_ms, 2)
+        row["sentences"] = [{"text": s.text, "markers": s.markers, "verified": s.verified, "checked": s.checked,
+                             "reason": s.reason} for s in answer.verification.sentences]
+    return row
 
 
 def evaluate(assistant: Assistant, items: list[dict], k: int = 10) -> tuple[dict, list[dict]]:
     """Metrics over the items, and the per-question details."""
-    rows, ranks, contains, latencies = [], [], [], []
+    rows, ranks, contains, latencies, verified = [], [], [], [], []
     abstain_ok, false_abstain = [], []
     for item in items:
         answer = assistant.ask(item["question"], k=k)
         row = details_row(item, answer)
         rows.append(row)
         latencies.append(answer.latency_ms)
+        if answer.verification is not None:
+            verified.append(answer.verified_ratio)
         if not answerable(item):
             abstain_ok.append(answer.abstained)
             continue
@@ -76,6 +86,10 @@ def evaluate(assistant: Assistant, items: list[dict], k: int = 10) -> tuple[dict
         "latency_ms_p50": round(float(np.percentile(latencies, 50)), 1) if latencies else None,
         "latency_ms_p95": round(float(np.percentile(latencies, 95)), 1) if latencies else None,
     }
+    if assistant.mode == "llm":
+        summary["verified_ratio"] = round(float(np.mean(verified)), 4) if verified else None
+        summary["llm_answers"] = sum(r["mode"] == "llm" for r in rows)
+        summary["fallbacks"] = sum(r["mode"] == "fallback" for r in rows)
     return summary, rows
 
 

@@ -1,24 +1,39 @@
-"""The assistant: a question in, a cited answer out. The app, the CLI and the evaluation all call this."""
+"""The assistant: a question in, a cited answer out. The app, the CLI and the evaluation all call this.
+
+Extractive mode quotes the passages. With LLM_BASE_URL set, a language model writes the answer from the
+numbered passages and every sentence is checked against the passages it cites (assistant.verify); an answer
+that mostly fails the check, or a model that fails, gives way to the extractive answer with a notice.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 
 import config
 from assistant.abbreviations import expand
-from assistant.answer import Answer, build_answer
+from assistant.answer import Answer, Source, build_answer
 from assistant.catalog import CitedDocument, build_catalog, own_keys
+from assistant.followup import is_follow_up, standalone
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.question import normalize_question
 from assistant.relevance import unknown_names
-from assistant.render import document_label
+from assistant.render import document_label, where
 from assistant.retrieve import Hit, retrieve
+from assistant.verify import render as render_verified
+from assistant.verify import verify
 from vectorstore.embedder import load_embedder
 from vectorstore.library import Library
 from vectorstore.tokenize import words
 
 MIN_RELEVANCE = 0.59     # below this coverage of the question by its best passages: abstain
 RELEVANCE_PASSAGES = 3   # how many top passages may show that the documents answer
+LLM_PASSAGES = 5         # passages given to the language model
+MIN_VERIFIED = 0.5       # a model answer with a smaller share of verified sentences is replaced
+
+FALLBACK_FAILED = "Không dùng được mô hình ngôn ngữ ({reason}); dưới đây là câu trả lời trích xuất."
+FALLBACK_UNVERIFIED = ("Câu trả lời của mô hình không kiểm chứng được với tài liệu; "
+                       "dưới đây là câu trả lời trích xuất.")
 
 
 class QuestionError(ValueError):
@@ -28,10 +43,20 @@ class QuestionError(ValueError):
 class Assistant:
     """Answers questions from the library of one data directory."""
 
-    def __init__(self, settings: config.Settings | None = None, library: Library | None = None):
+    def __init__(self, settings: config.Settings | None = None, library: Library | None = None, llm=None):
         self.settings = settings or config.load()
         self.library = library or Library(self.settings, load_embedder(self.settings))
+        self.llm = llm
+        if self.llm is None and self.settings.llm_enabled:
+            from assistant.llm import LLM
+
+            self.llm = LLM(self.settings)
         self._catalog: tuple[int, dict[str, CitedDocument]] = (-1, {})
+
+    @property
+    def mode(self) -> str:
+        """"llm" when a language model writes the answers, else "extractive"."""
+        return "llm" if self.llm is not None else "extractive"
 
     def catalog(self) -> dict[str, CitedDocument]:
         """The catalog of cited documents, rebuilt only when the library has changed."""
@@ -51,24 +76,84 @@ class Assistant:
             )
         return question
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
-        """Retrieve, decide whether the documents answer it, and quote the answer."""
+    def ask(self, question: str, k: int | None = None, history: list[tuple[str, str]] | None = None) -> Answer:
+        """The answer to the question (see stream), once it is complete."""
+        for item in self.stream(question, k, history):
+            if isinstance(item, Answer):
+                return item
+        raise RuntimeError("stream ended without an answer")
+
+    def stream(self, question: str, k: int | None = None,
+               history: list[tuple[str, str]] | None = None) -> Iterator[str | Answer]:
+        """Pieces of the model's text as they come (LLM mode), then the finished, verified Answer.
+
+        history holds the previous turns as (question, answer text) pairs; a follow-up question is made
+        standalone from them before retrieval."""
         started = time.perf_counter()
         question = self.check(question)
-        expanded, applied = expand(question)
-        answer = self._from_catalog(question)
+        asked = self._standalone(question, history or [])
+        expanded, applied = expand(asked)
+        answer = self._from_catalog(asked)
         if answer is None:
             abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
             hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations)
             relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
-            unknown = unknown_names(question, [h.passage.index_text for h in hits])
-            answer = build_answer(question, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
+            unknown = unknown_names(asked, [h.passage.index_text for h in hits])
+            answer = build_answer(asked, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
             answer.relevance = relevance
+            if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
+                answer = yield from self._generate(asked, answer)
+        answer.question = question
+        if asked != question:
+            answer.rewritten = asked
         for source in answer.sources + answer.related:
             source.label = document_label(self.library.document(source.passage.doc_id))
         if applied:
-            answer.notice = "Đã hiểu " + ", ".join(f"«{a}» là «{full}»" for a, full in applied) + "."
+            note = "Đã hiểu " + ", ".join(f"«{a}» là «{full}»" for a, full in applied) + "."
+            answer.notice = f"{answer.notice} {note}".strip()
         answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
+
+    def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
+        """The follow-up question rewritten by the model (LLM mode) or by carrying the subject over."""
+        if not history or not is_follow_up(question):
+            return question
+        if self.llm is not None:
+            from assistant.llm import LLMError
+
+            try:
+                return normalize_question(self.llm.rewrite(question, history))
+            except LLMError:
+                pass
+        return standalone(question, history)
+
+    def _generate(self, question: str, extractive: Answer) -> Iterator[str]:
+        """Stream the model's answer, verify it, and return it (or the extractive one with a notice)."""
+        from assistant.llm import LLMError
+
+        hits = extractive.hits[:LLM_PASSAGES]
+        shown = {n: f"({p.doc_title} — {where(p)})\n{p.text}" for n, p in enumerate((h.passage for h in hits), 1)}
+        started, text = time.perf_counter(), ""
+        try:
+            for piece in self.llm.stream_answer(question, shown):
+                text += piece
+                yield piece
+        except LLMError as err:
+            extractive.mode = "fallback"
+            extractive.notice = FALLBACK_FAILED.format(reason=err)
+            return extractive
+        checked_at = time.perf_counter()
+        verification = verify(text, shown)
+        extractive.verification = verification
+        extractive.generation_ms = (checked_at - started) * 1000
+        extractive.verification_ms = (time.perf_counter() - checked_at) * 1000
+        if not verification.useful or verification.verified_ratio < MIN_VERIFIED:
+            extractive.mode, extractive.notice, extractive.model_text = "fallback", FALLBACK_UNVERIFIED, text
+            return extractive
+        sources = [Source(n, hits[n - 1].passage, hits[n - 1].score) for n in verification.cited]
+        answer = Answer(question, render_verified(verification), sources, hits=extractive.hits, mode="llm",
+                        relevance=extractive.relevance, verification=verification, model_text=text,
+                        generation_ms=extractive.generation_ms, verification_ms=extractive.verification_ms)
         return answer
 
     def _from_catalog(self, question: str) -> Answer | None:

@@ -10,6 +10,14 @@ from assistant.catalog import CitedDocument, describe, vietnamese_date
 from ingest.passage import Passage
 
 MODE_EXTRACTIVE = "Chế độ trích xuất: câu trả lời là nguyên văn các câu trong tài liệu."
+MODE_LLM = ("Chế độ mô hình ngôn ngữ ({label}): mô hình viết câu trả lời từ các đoạn tài liệu; mỗi câu được "
+            "đối chiếu với đoạn nó trích dẫn, câu không kiểm chứng được có dấu ⚠.")
+UNDERSTOOD = "Câu hỏi được hiểu là: «{question}»"
+
+
+def mode_line(llm_label: str | None) -> str:
+    """Which mode answers: extractive, or the language model named by its label."""
+    return MODE_LLM.format(label=llm_label) if llm_label else MODE_EXTRACTIVE
 RELATED_HEADING = "Các đoạn có thể liên quan:"
 
 
@@ -41,6 +49,8 @@ def sources_markdown(answer: Answer) -> str:
 def answer_markdown(answer: Answer) -> str:
     """The reply as shown in the chat: the quotes with their markers, and a notice if any."""
     text = html.escape(answer.text, quote=False)
+    if answer.rewritten:
+        text = f"<small>{html.escape(UNDERSTOOD.format(question=answer.rewritten), quote=False)}</small>\n\n{text}"
     if answer.related:
         titles = "; ".join(where(s.passage) for s in answer.related)
         text += f"\n\n*{RELATED_HEADING}* {html.escape(titles, quote=False)}"
@@ -51,9 +61,12 @@ def answer_markdown(answer: Answer) -> str:
 
 def answer_plain(answer: Answer) -> str:
     """The answer and its sources as plain text for a terminal."""
-    lines = [answer.text, ""]
+    lines = [UNDERSTOOD.format(question=answer.rewritten), ""] if answer.rewritten else []
+    lines += [answer.text, ""]
     if answer.notice:
         lines += [answer.notice, ""]
+    if answer.verification is not None:
+        lines += verification_lines(answer) + [""]
     if answer.sources:
         lines.append("Nguồn:")
         for s in answer.sources:
@@ -65,6 +78,16 @@ def answer_plain(answer: Answer) -> str:
         for s in answer.related:
             lines.append(f"- {s.passage.doc_title} — {where(s.passage)}: {s.passage.text[:200]}…")
     return "\n".join(lines)
+
+
+def verification_lines(answer: Answer) -> list[str]:
+    """How the model's sentences fared: "Kiểm chứng: 3/4 câu …" and the reason for each one that failed."""
+    checked = [s for s in answer.verification.sentences if s.checked]
+    ok = sum(s.verified for s in checked)
+    lines = [f"Kiểm chứng: {ok}/{len(checked)} câu của mô hình khớp với đoạn được trích dẫn "
+             f"(kiểm tra mất {answer.verification_ms:.0f} ms)."]
+    lines += [f"  ⚠ «{s.text}»: {s.reason}" for s in checked if not s.verified]
+    return lines
 
 
 DOCUMENT_COLUMNS = ["Tài liệu", "Loại", "Số", "Ngày", "Trang / số đoạn", "Thêm lúc"]

@@ -18,6 +18,8 @@ import config
 from vectorstore.e5_convert import build_e5_model
 from vectorstore.embedder import E5_DIR_NAME, Embedder, load_embedder
 
+pytest_plugins = ["tests.llm_fixtures"]
+
 
 @pytest.fixture(scope="session")
 def e5_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

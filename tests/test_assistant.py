@@ -91,7 +91,7 @@ def test_dev_set_meets_the_quality_bar(assistant):
     assert summary["mrr@10"] >= 0.9, summary
     assert summary["answer_contains"] >= 0.85, summary
     assert summary["abstain_accuracy"] == 1.0, summary
-    assert set(rows[0]) == {"id", "question", "passages", "answer", "citations", "abstained", "latency_ms"}
+    assert set(rows[0]) == {"id", "question", "passages", "answer", "citations", "abstained", "latency_ms", "mode"}
     assert set(rows[0]["passages"][0]) == {"text", "doc_id", "source_id", "section", "score"}
 
 

@@ -1,0 +1,143 @@
+"""LLM mode through the real LangChain client, against a scripted OpenAI-compatible server (deterministic text):
+verification marks, fallbacks, timeouts, follow-up rewriting, and the prompts read from their files."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import socket
+
+import pytest
+
+from assistant.pipeline import FALLBACK_UNVERIFIED, Assistant
+from assistant.verify import UNVERIFIED
+from tests.scripted_llm import ScriptedLLM
+
+
+@pytest.fixture(scope="module")
+def scripted():
+    server = ScriptedLLM()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def llm_assistant(scripted, sample_settings, sample_library):
+    """The assistant over the sample, in LLM mode against the scripted server."""
+    scripted.reply, scripted.delay_s, scripted.garbage = (lambda messages: ""), 0.0, False
+    scripted.requests.clear()
+    settings = dataclasses.replace(sample_settings, llm_base_url=scripted.base_url, llm_timeout=5.0)
+    return Assistant(settings, sample_library)
+
+
+def number_of(messages: list[dict], needle: str) -> int:
+    """The number the prompt gives the passage containing needle."""
+    prompt = messages[-1]["content"]
+    for m in re.finditer(r"^\[(\d+)\] ", prompt, flags=re.M):
+        end = prompt.find("\n[", m.end())
+        if needle in prompt[m.end(): end if end > 0 else None]:
+            return int(m[1])
+    raise AssertionError(f"{needle!r} not in the prompt")
+
+
+QUESTION = "Đảng bộ huyện có bao nhiêu tổ chức cơ sở đảng?"
+
+
+def test_a_verified_answer_streams_and_cites_the_passage(llm_assistant, scripted):
+    scripted.reply = lambda m: (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(m, '4.663')}]. "
+                                f"Tổng số đảng viên là 4.663 [{number_of(m, '4.663')}].")
+    items = list(llm_assistant.stream(QUESTION))
+    pieces, answer = items[:-1], items[-1]
+    assert len(pieces) > 5 and all(isinstance(p, str) for p in pieces)  # token by token
+    assert answer.mode == "llm" and answer.verified_ratio == 1.0
+    assert UNVERIFIED not in answer.text
+    [source] = answer.sources
+    assert "4.663 đảng viên" in source.passage.text and f"[{source.n}]" in answer.text
+    # the prompt came from prompts/: the system rules and the numbered passages
+    system, human = scripted.requests[-1]
+    assert "chỉ dựa vào các đoạn tài liệu được cung cấp" in system["content"]
+    assert "Câu hỏi: " + QUESTION in human["content"]
+
+
+def test_a_wrong_number_and_a_missing_passage_are_marked(llm_assistant, scripted):
+    scripted.reply = lambda m: (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(m, '4.663')}]. "
+                                f"Đảng bộ có 4.663 đảng viên [{number_of(m, '4.663')}]. "
+                                f"Trong đó có 99 chi bộ cơ sở [{number_of(m, '4.663')}]. "
+                                "Có 15 đảng bộ xã, thị trấn [9].")
+    answer = llm_assistant.ask(QUESTION)
+    assert answer.mode == "llm"
+    assert answer.text.count(UNVERIFIED) == 2
+    assert "[9]" not in answer.text
+    bad = [s for s in answer.verification.sentences if not s.verified]
+    assert "«99»" in bad[0].reason and "[9]" in bad[1].reason
+    assert answer.verified_ratio == 0.5
+
+
+def test_an_unverifiable_answer_falls_back_to_the_extractive_one(llm_assistant, scripted):
+    scripted.reply = lambda m: "Huyện có 120 tổ chức cơ sở đảng. Có 9.999 đảng viên [1]. Đây là con số rất lớn [1]."
+    answer = llm_assistant.ask(QUESTION)
+    assert answer.mode == "fallback" and answer.notice.startswith(FALLBACK_UNVERIFIED)
+    assert "58 tổ chức cơ sở đảng" in answer.text and "120" not in answer.text
+    assert answer.verified_ratio < 0.5  # the model's attempt is still reported
+
+
+@pytest.mark.parametrize("failure", ["down", "slow", "garbage"])
+def test_a_failing_server_gives_the_extractive_answer_with_a_notice(llm_assistant, scripted, failure):
+    scripted.reply = lambda m: "Đảng bộ huyện có 58 tổ chức cơ sở đảng [1]. " * 20
+    if failure == "down":
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        llm_assistant = Assistant(dataclasses.replace(
+            llm_assistant.settings, llm_base_url=f"http://127.0.0.1:{port}/v1"), llm_assistant.library)
+    elif failure == "slow":
+        scripted.delay_s = 0.2
+        llm_assistant = Assistant(dataclasses.replace(llm_assistant.settings, llm_timeout=1.0), llm_assistant.library)
+    else:
+        scripted.garbage = True
+    answer = llm_assistant.ask(QUESTION)
+    assert answer.mode == "fallback"
+    assert answer.notice.startswith("Không dùng được mô hình ngôn ngữ")
+    assert {"down": "không kết nối được", "slow": "quá chậm", "garbage": "báo lỗi"}[failure] in answer.notice
+    assert "58 tổ chức cơ sở đảng" in answer.text
+
+
+def test_the_model_is_not_called_when_nothing_relevant_is_found(llm_assistant, scripted):
+    answer = llm_assistant.ask("Thủ đô của nước Pháp là gì?")
+    assert answer.abstained and scripted.requests == []
+
+
+def test_a_follow_up_is_rewritten_by_the_model(llm_assistant, scripted):
+    def reply(messages):
+        if "Câu hỏi tiếp theo" in messages[-1]["content"]:
+            return "Năm 2021 huyện kết nạp bao nhiêu đảng viên?"
+        return f"Năm 2021, huyện kết nạp 192/187 đảng viên [{number_of(messages, '192/187')}]."
+    scripted.reply = reply
+    history = [("Từ sau đại hội đã kết nạp bao nhiêu đảng viên?", "331 đảng viên [1]")]
+    answer = llm_assistant.ask("Còn năm 2021 thì sao?", history=history)
+    assert answer.rewritten == "Năm 2021 huyện kết nạp bao nhiêu đảng viên?"
+    assert "Người dùng: Từ sau đại hội đã kết nạp bao nhiêu đảng viên?" in scripted.requests[0][-1]["content"]
+    assert answer.mode == "llm" and "192/187" in answer.text
+
+
+def test_a_follow_up_without_a_model_carries_the_subject_over(assistant):
+    answer = assistant.ask("Còn năm 2022 thì sao?", history=[("Năm 2021 huyện kết nạp bao nhiêu đảng viên?", "…")])
+    assert answer.rewritten == "Năm 2022 huyện kết nạp bao nhiêu đảng viên?"
+    answer = assistant.ask("Văn bản đó ban hành khi nào?", history=[("Kết luận 21-KL/TW nói về gì?", "…")])
+    assert answer.rewritten == "Kết luận 21-KL/TW ban hành khi nào?"
+    assert "Ngày ban hành: 25/10/2021" in answer.text
+
+
+def test_prompts_are_read_from_their_files(tmp_path, scripted, sample_settings, sample_library):
+    from assistant.llm import LLM
+
+    for name in ("system", "answer", "rewrite"):
+        text = (sample_settings.prompts_dir / f"{name}.txt").read_text(encoding="utf-8")
+        (tmp_path / f"{name}.txt").write_text(text.replace("Bạn là trợ lý", "Bạn là TRỢ LÝ THỬ"), encoding="utf-8")
+    settings = dataclasses.replace(sample_settings, llm_base_url=scripted.base_url, prompts_dir=tmp_path)
+    scripted.reply, scripted.garbage, scripted.delay_s = (lambda m: "Có 58 tổ chức [1]."), False, 0.0
+    Assistant(settings, sample_library).ask(QUESTION)
+    assert scripted.requests[-1][0]["content"].startswith("Bạn là TRỢ LÝ THỬ")
+    (tmp_path / "rewrite.txt").unlink()
+    with pytest.raises(FileNotFoundError, match="rewrite.txt"):
+        LLM(settings)
