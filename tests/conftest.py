@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -115,18 +117,17 @@ def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout_s: 
     raise AssertionError("app did not start in time")
 
 
-@pytest.fixture(scope="session")
-def app_url(sample_library, sample_settings, tmp_path_factory):
-    """URL of the real app (python app.py) serving the sample library on a free port."""
+@contextlib.contextmanager
+def serve_app(sample_settings: config.Settings, app_dir: Path, **env_vars: str) -> Iterator[str]:
+    """Run the real app (python app.py) on its own copy of the sample index; yield its URL."""
     port = _free_port()
-    app_dir = tmp_path_factory.mktemp("app")
     log = app_dir / "app.log"
     data_dir = app_dir / "data"  # its own copy of the sample index: uploads and deletions stay there
     data_dir.mkdir()
     for part in ("chroma", "indexes"):
         shutil.copytree(sample_settings.data_dir / part, data_dir / part)
     (data_dir / "models").symlink_to(sample_settings.models_dir)
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", **env_vars}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, str(config.ROOT / "app.py")], cwd=config.ROOT, env=env, stdout=out, stderr=out
@@ -138,3 +139,10 @@ def app_url(sample_library, sample_settings, tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def app_url(sample_library, sample_settings, tmp_path_factory):
+    """URL of the real app (python app.py) serving the sample library on a free port."""
+    with serve_app(sample_settings, tmp_path_factory.mktemp("app")) as url:
+        yield url

@@ -141,3 +141,23 @@ def test_prompts_are_read_from_their_files(tmp_path, scripted, sample_settings, 
     (tmp_path / "rewrite.txt").unlink()
     with pytest.raises(FileNotFoundError, match="rewrite.txt"):
         LLM(settings)
+
+
+def test_the_app_in_llm_mode_says_so_and_marks_unverified_sentences(scripted, sample_settings, sample_library,
+                                                                      tmp_path):
+    import urllib.request
+
+    from gradio_client import Client
+
+    from tests.conftest import serve_app
+
+    scripted.garbage, scripted.delay_s = False, 0.0
+    scripted.reply = lambda m: (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(m, '4.663')}]. "
+                                f"Có 4.663 đảng viên [{number_of(m, '4.663')}]. "
+                                f"Có 77 chi bộ [{number_of(m, '4.663')}].")
+    with serve_app(sample_settings, tmp_path, LLM_BASE_URL=scripted.base_url, LLM_MODEL="thu-nghiem") as url:
+        page = urllib.request.urlopen(url, timeout=30).read().decode()
+        assert "Chế độ mô hình ngôn ngữ (thu-nghiem" in page
+        reply, sources = Client(url, verbose=False).predict(QUESTION, api_name="/hoi")
+    assert "58 tổ chức cơ sở đảng" in reply and reply.count(UNVERIFIED) == 1
+    assert "4.663 đảng viên" in sources

@@ -47,3 +47,29 @@ def test_invoke_times_out_on_a_long_answer(llm_base_url: str, llm_model_name: st
     with pytest.raises(openai.APITimeoutError):
         chat.invoke("Hãy viết một bài văn thật dài về lịch sử Đảng.")
     assert _chat(llm_base_url, llm_model_name).invoke(QUESTION).content  # the server is free again
+
+
+def test_the_assistant_streams_from_the_real_model_and_checks_what_it_wrote(llm_base_url, llm_model_name,
+                                                                            sample_settings, sample_library):
+    """The small base model writes poor, mostly uncited text: every sentence is judged, none passes unchecked,
+    and the user gets either a verified answer or the extractive one with a notice."""
+    import dataclasses
+
+    from assistant.pipeline import Assistant
+    from assistant.verify import facts
+
+    settings = dataclasses.replace(sample_settings, llm_base_url=llm_base_url, llm_model=llm_model_name,
+                                   llm_max_tokens=64, llm_timeout=120)
+    items = list(Assistant(settings, sample_library).stream("Đảng bộ huyện có bao nhiêu tổ chức cơ sở đảng?"))
+    pieces, answer = items[:-1], items[-1]
+    assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
+    assert answer.verification is not None and answer.model_text == "".join(pieces)
+    assert answer.mode in ("llm", "fallback")
+    if answer.mode == "fallback":
+        assert answer.notice and "58 tổ chức cơ sở đảng" in answer.text
+    passages = {n: h.passage.text for n, h in enumerate(answer.hits[:5], 1)}
+    for sentence in answer.verification.sentences:
+        if sentence.verified and sentence.checked and sentence.markers:
+            cited = set().union(*(facts(passages[n]) for n in sentence.markers))
+            cited |= {f[:4] for f in cited} | {f[:7] for f in cited}  # a year or month inside a cited date
+            assert facts(sentence.text) <= cited | {str(n) for n in sentence.markers}
