@@ -15,7 +15,9 @@ Rules
   ordinals ("lần thứ 4", "khóa XIII") are not facts.
 - A sentence with valid markers is verified when each of its facts is among the facts of the passages it
   cites; a year or a month is also confirmed by a full date inside it ("năm 2021" by "31/12/2021").
-  Otherwise the reason names the first missing fact as written.
+  Otherwise the reason names the first missing fact as written. Its content words (function words and
+  numbers left out) must also be found in those passages, at least MIN_SUPPORT of them: a sentence the
+  passages do not talk about ("Đây là con số rất lớn [1]", a repeated instruction) is not verified by a marker.
 - A sentence without markers is unverified ("không có trích dẫn") when it holds a fact or has at least
   MIN_CLAIM_WORDS words. Not checked at all (``checked`` False, left out of the ratio, shown unmarked):
   a lead-in ending with ":" without facts, a shorter sentence without facts, and an abstention
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import NamedTuple
 
+from assistant.question import is_stopword
 from ingest.docnumbers import find_doc_numbers
 from ingest.sentences import sentence_spans
 
@@ -39,6 +42,8 @@ UNVERIFIED = "⚠ chưa kiểm chứng được"
 NO_CITATION = "không có trích dẫn"
 ABSTENTION = "Không tìm thấy"
 MIN_CLAIM_WORDS = 8        # an uncited sentence this long is a claim, facts or not
+MIN_SUPPORT = 0.5          # share of a cited sentence's content words its passages must contain
+MIN_SUPPORT_WORDS = 3      # shorter sentences are judged by their facts alone
 MAX_LEAD_IN_WORDS = 20     # a longer sentence ending with ":" is not a lead-in
 MAX_RANGE = 20             # "[1-3]" is expanded; a wider range counts its two ends only
 KIND_LABELS = {"number": "số liệu", "date": "mốc thời gian", "doc": "số hiệu văn bản"}
@@ -273,8 +278,26 @@ def missing_fact(raw: str, valid: list[int], known: dict[int, set[str]]) -> str:
     return ""
 
 
-def check(raw: str, separator: str, known: dict[int, set[str]]) -> CheckedSentence:
-    """One sentence checked against the facts of the passages it cites."""
+def content_words(text: str) -> list[str]:
+    """Lower-case words that carry content: no function words, numbers or markers."""
+    return [w for w in re.findall(r"[^\W\d_]+", MARKERS.sub(" ", text).lower()) if not is_stopword(w)]
+
+
+def unsupported(raw: str, valid: list[int], vocabulary: dict[int, set[str]]) -> str:
+    """The reason when too few of the sentence's content words are in its cited passages ("" if enough)."""
+    words_ = content_words(LIST_PREFIX.sub("", raw))
+    if len(words_) < MIN_SUPPORT_WORDS:
+        return ""
+    known = set().union(*(vocabulary[n] for n in valid))
+    if sum(w in known for w in words_) >= MIN_SUPPORT * len(words_):
+        return ""
+    where = f"đoạn {refs(valid)}" if len(valid) == 1 else f"các đoạn {refs(valid)}"
+    return f"nội dung không có trong {where}"
+
+
+def check(raw: str, separator: str, known: dict[int, set[str]],
+          vocabulary: dict[int, set[str]] | None = None) -> CheckedSentence:
+    """One sentence checked against the facts (and the words, when given) of the passages it cites."""
     numbers = list(dict.fromkeys(marker_numbers(raw)))
     text = clean_markers(raw, set(known))
     if not numbers:
@@ -285,7 +308,7 @@ def check(raw: str, separator: str, known: dict[int, set[str]]) -> CheckedSenten
     if invalid:
         reasons.append(f"trích dẫn {refs(invalid)} không có trong các đoạn được cung cấp")
     if valid:
-        reasons.append(missing_fact(raw, valid, known))
+        reasons.append(missing_fact(raw, valid, known) or (unsupported(raw, valid, vocabulary) if vocabulary else ""))
     reason = "; ".join(r for r in reasons if r)
     return CheckedSentence(text, valid, not reason, reason, separator=separator)
 
@@ -293,8 +316,9 @@ def check(raw: str, separator: str, known: dict[int, set[str]]) -> CheckedSenten
 def verify(answer: str, passages: dict[int, str]) -> Verification:
     """Every sentence of ``answer`` checked against the numbered ``passages`` it cites."""
     known = {n: facts(text) for n, text in passages.items()}
+    vocabulary = {n: set(content_words(nfc(text))) for n, text in passages.items()}
     answer = nfc(answer).replace("\r\n", "\n")
-    return Verification([check(raw, separator, known) for separator, raw in units(answer)])
+    return Verification([check(raw, separator, known, vocabulary) for separator, raw in units(answer)])
 
 
 def render(verification: Verification) -> str:

@@ -132,3 +132,12 @@ def test_nfc() -> None:
     answer = unicodedata.normalize("NFD", "Kết luận số 21-KL/TW được thực hiện [Đoạn 3].")
     (sentence,) = verify(answer, {3: unicodedata.normalize("NFD", PASSAGES[3])}).sentences
     assert sentence.verified and sentence.markers == [3]
+
+
+def test_a_cited_sentence_the_passage_does_not_talk_about_is_not_verified():
+    passage = {1: "Hiện nay, Đảng bộ huyện có 58 tổ chức cơ sở đảng, với 4.663 đảng viên."}
+    v = verify("Đảng bộ huyện hiện có 58 tổ chức cơ sở đảng [1]. "
+               "Mỗi câu phải kết thúc bằng số của đoạn làm căn cứ, đặt trong ngoặc vuông [1].", passage)
+    good, echo = v.sentences
+    assert good.verified
+    assert not echo.verified and echo.reason == "nội dung không có trong đoạn [1]"
