@@ -161,3 +161,71 @@ def test_the_app_in_llm_mode_says_so_and_marks_unverified_sentences(scripted, sa
         reply, sources = Client(url, verbose=False).predict(QUESTION, api_name="/hoi")
     assert "58 tổ chức cơ sở đảng" in reply and reply.count(UNVERIFIED) == 1
     assert "4.663 đảng viên" in sources
+
+
+def test_the_cli_prints_how_each_sentence_was_checked(scripted, sample_settings, sample_library):
+    import os
+    import subprocess
+    import sys
+
+    import config
+
+    scripted.garbage, scripted.delay_s = False, 0.0
+    scripted.reply = lambda m: (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(m, '4.663')}]. "
+                                f"Có 4.663 đảng viên [{number_of(m, '4.663')}]. Có 77 chi bộ [7].")
+    env = {**os.environ, "DATA_DIR": str(sample_settings.data_dir), "LLM_BASE_URL": scripted.base_url}
+    out = subprocess.run([sys.executable, "-m", "assistant", "ask", QUESTION], cwd=config.ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert "Kiểm chứng: 2/3 câu" in out.stdout
+    assert "⚠ «Có 77 chi bộ.»: trích dẫn [7] không có trong các đoạn được cung cấp" in out.stdout
+
+
+def test_the_evaluation_reports_the_verified_ratio(llm_assistant, scripted):
+    from assistant.eval import evaluate
+
+    scripted.reply = lambda m: (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(m, '4.663')}]. "
+                                "Có 99 đảng viên.")
+    items = [{"id": "q1", "question": QUESTION, "gold": ["58 tổ chức cơ sở đảng"]},
+             {"id": "q2", "question": "Thủ đô của nước Pháp là gì?", "kind": "unanswerable"}]
+    summary, rows = evaluate(llm_assistant, items)
+    assert summary["verified_ratio"] == 0.5 and summary["llm_answers"] == 1
+    assert rows[0]["mode"] == "llm" and [s["verified"] for s in rows[0]["sentences"]] == [True, False]
+    assert rows[1]["abstained"] and "sentences" not in rows[1]
+
+
+@pytest.mark.browser
+def test_the_reply_streams_into_the_chat_then_the_sources_fill(scripted, sample_settings, sample_library, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serve_app
+    from tests.test_browser import CHROMIUM, FLAGS
+
+    def reply(messages):
+        if "Câu hỏi tiếp theo" in messages[-1]["content"]:
+            return "Năm 2021 huyện kết nạp bao nhiêu đảng viên?"
+        if "192/187" in messages[-1]["content"] and "Năm 2021 huyện" in messages[-1]["content"]:
+            return f"Năm 2021, huyện kết nạp 192/187 đảng viên [{number_of(messages, '192/187')}]."
+        return (f"Đảng bộ huyện có 58 tổ chức cơ sở đảng [{number_of(messages, '4.663')}]. "
+                f"Trong đó có 40 chi bộ cơ sở và 196 chi bộ trực thuộc [{number_of(messages, '4.663')}].")
+    scripted.reply, scripted.garbage, scripted.delay_s = reply, False, 0.15
+    with serve_app(sample_settings, tmp_path, LLM_BASE_URL=scripted.base_url) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        assert "Chế độ mô hình ngôn ngữ" in page.inner_text("#mode")
+        page.fill("#question textarea", QUESTION)
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('58 tổ chức')", timeout=60_000)
+        partial = page.inner_text("#chat")
+        assert "196 chi bộ trực thuộc" not in partial  # still being written
+        assert "4.663" not in page.inner_text("#sources")  # filled when the answer is done
+        page.wait_for_function("document.querySelector('#sources').innerText.includes('4.663')", timeout=60_000)
+        assert "196 chi bộ trực thuộc" in page.inner_text("#chat")
+        page.fill("#question textarea", "Còn năm 2021 thì sao?")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#chat').innerText.includes('Câu hỏi được hiểu là')",
+                               timeout=60_000)
+        page.wait_for_function("document.querySelector('#sources').innerText.includes('192/187')", timeout=60_000)
+        browser.close()
