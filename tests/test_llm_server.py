@@ -10,6 +10,8 @@ import pytest
 import tiktoken
 from langchain_openai import ChatOpenAI
 
+pytestmark = pytest.mark.llm  # skipped (by the llm_base_url fixture) only if the model packages cannot be imported
+
 QUESTION = [("system", "Bạn là trợ lý."), ("human", "Đảng bộ huyện có bao nhiêu đảng viên?")]
 
 
