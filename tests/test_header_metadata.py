@@ -128,22 +128,7 @@ STATE_ON_ONE_LINE = (
     "Căn cứ Luật Thi đua, khen thưởng năm 2022;\n"
 )
 
-STATE_CONG_VAN = """\
-ỦY BAN NHÂN DÂN
-HUYỆN THỬ NGHIỆM
-Số: 125/CV-UBND
-V/v: triển khai kế hoạch phòng, chống thiên tai
-và tìm kiếm cứu nạn năm 2023
-
-CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
-Độc lập - Tự do - Hạnh phúc
-
-Thử Nghiệm, ngày 12 tháng 4 năm 2023
-
-Kính gửi: Ủy ban nhân dân các xã, thị trấn
-
-Ủy ban nhân dân huyện đề nghị các xã, thị trấn rà soát phương án ứng phó thiên tai trước ngày 30/4/2023.
-"""
+STATE_CONG_VAN = (config.ROOT / "tests" / "data" / "cong-van-125-CV-UBND.txt").read_text(encoding="utf-8")
 
 PLAIN = """\
 # GHI CHÉP
