@@ -35,6 +35,23 @@ class Source:
     label: str = ""          # the document's type, number and date, when its header gives them
 
 
+class Citations:
+    """Sources numbered in the order they are first cited, each with the quotes taken from it."""
+
+    def __init__(self) -> None:
+        self.sources: list[Source] = []
+
+    def cite(self, passage: Passage, quote: str, score: float = 1.0) -> int:
+        """The marker of the passage, with the quote recorded for highlighting."""
+        for source in self.sources:
+            if source.passage.id == passage.id:
+                if quote not in source.quotes:
+                    source.quotes.append(quote)
+                return source.n
+        self.sources.append(Source(len(self.sources) + 1, passage, score, [quote]))
+        return len(self.sources)
+
+
 @dataclass
 class Answer:
     question: str
@@ -121,14 +138,12 @@ def build_answer(question: str, terms: QuestionTerms, hits: list[Hit], abstain: 
     if not quotes:
         related = [Source(n + 1, h.passage, h.score) for n, h in enumerate(hits[:3])]
         return Answer(question, NOT_FOUND, [], abstained=True, related=related, hits=hits)
-    sources: dict[int, Source] = {}
+    citations = Citations()
     lines = []
     for hit_index, unit, _ in quotes:
-        if hit_index not in sources:
-            sources[hit_index] = Source(len(sources) + 1, hits[hit_index].passage, hits[hit_index].score)
-        sources[hit_index].quotes.append(unit)
-        lines.append(f"“{unit}” [{sources[hit_index].n}]")
-    return Answer(question, "\n\n".join(lines), list(sources.values()), hits=hits)
+        hit = hits[hit_index]
+        lines.append(f"“{unit}” [{citations.cite(hit.passage, unit, hit.score)}]")
+    return Answer(question, "\n\n".join(lines), citations.sources, hits=hits)
 
 
 def highlight(passage_text: str, quotes: list[str], before: str = "**", after: str = "**") -> str:

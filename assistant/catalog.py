@@ -18,7 +18,8 @@ from ingest.passage import Passage
 from ingest.references import Reference, find_references, fold, matches, parse_reference_query
 
 # "… về thực hiện Kết luận …", "Thực hiện Công văn …", "… triển khai …": the document implements the one named next
-_IMPLEMENTS = re.compile(r"(?:thuc hien|trien khai|cu the hoa|quan triet)\W*(?:\w+\W+){0,3}$")
+IMPLEMENT_VERBS = r"thuc hien|trien khai|cu the hoa|quan triet"   # folded
+_IMPLEMENTS = re.compile(rf"(?:{IMPLEMENT_VERBS})\W*(?:\w+\W+){{0,3}}$")
 _IMPLEMENTS_WINDOW = 40   # how far before a reference the verb may stand
 
 
@@ -53,9 +54,10 @@ def build_catalog(library) -> dict[str, CitedDocument]:
 
     A document's own number in its own header is not a citation of it."""
     own = own_keys(library)
+    found = [(passage, find_references(passage.text)) for passage in library.passages()]
     catalog: dict[str, CitedDocument] = {}
-    for passage in library.passages():
-        for ref in find_references(passage.text):
+    for passage, refs in found:
+        for ref in refs:
             if not ref.key or ref.key == own.get(passage.doc_id):
                 continue
             entry = catalog.setdefault(ref.key, CitedDocument(key=ref.key))
@@ -71,7 +73,7 @@ def build_catalog(library) -> dict[str, CitedDocument]:
         if key in catalog and not catalog[key].in_library:
             catalog[key].in_library = doc["doc_id"]
             catalog[key].in_library_title = doc.get("title", "")
-    for target, implementation in _implementations(library, own):
+    for target, implementation in _implementations(found, library, own):
         if target in catalog:
             catalog[target].implemented_by.append(implementation)
     return catalog
@@ -101,19 +103,19 @@ def _implemented(text: str, refs: list[Reference]) -> list[Reference]:
             if r.key and _IMPLEMENTS.search(fold(text[max(0, r.start - _IMPLEMENTS_WINDOW):r.start]))]
 
 
-def _implementations(library, own: dict[str, str]):
-    """(implemented key, Implementation) for every relation stated in the library: a mention whose subject
-    is "thực hiện <reference>", and a header passage that says "thực hiện <reference>" of its own document."""
-    for passage in library.passages():
-        refs = find_references(passage.text)
+def _implementations(found: list[tuple[Passage, list[Reference]]], library, own: dict[str, str]):
+    """(implemented key, Implementation) for every relation stated in the passages (with their references):
+    a mention whose subject is "thực hiện <reference>", and a header passage that says "thực hiện <reference>"
+    of its own document."""
+    for passage, refs in found:
         for ref in refs:
             if not (ref.key and ref.subject):
                 continue
             inner = [r for r in refs if ref.start < r.start < ref.end]
             for target in _implemented(passage.text, inner):
                 if target.key != ref.key:
-                    name = document_name(CitedDocument(key=ref.key, doc_type=ref.doc_type, number=ref.number,
-                                               subject=ref.subject))
+                    name = document_name(
+                        CitedDocument(key=ref.key, doc_type=ref.doc_type, number=ref.number, subject=ref.subject))
                     yield target.key, Implementation(ref.key, name, ref.issuer_code, passage, ref.text)
         if passage.kind != "header":
             continue

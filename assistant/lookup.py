@@ -15,8 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.answer import Answer, Source, quote_units
-from assistant.catalog import CitedDocument, Implementation, document_name, library_document_name, vietnamese_date
+from assistant.answer import Answer, Citations, quote_units
+from assistant.catalog import (
+    IMPLEMENT_VERBS,
+    CitedDocument,
+    Implementation,
+    document_name,
+    library_document_name,
+    own_keys,
+    vietnamese_date,
+)
 from ingest.passage import Passage
 from ingest.references import Reference, find_references, fold, matches, parse_reference_query
 
@@ -26,7 +34,7 @@ ABOUT_WORDS = set(
     "luc cua co quan don vi cap trich yeu chu de ten day du thong tin cho biet hay xin vui long tom tat gioi "
     "thieu tra cuu tim so hieu duoc the cai nhung trong thu vien khong toan van ra doi muc dich".split()
 )
-_IMPLEMENT_VERB = re.compile(r"\b(?:thuc hien|trien khai|cu the hoa|quan triet)\b")
+_IMPLEMENT_VERB = re.compile(rf"\b(?:{IMPLEMENT_VERBS})\b")
 _WHICH_DOCUMENTS = re.compile(
     r"\b(?:van ban|ke hoach|chuong trinh|huong dan|quyet dinh|chi thi|nghi quyet|cong van)\s+(?:nao|gi)\b"
     r"|\b(?:nhung|cac|co)\s+(?:van ban|ke hoach|chuong trinh|huong dan)\b|\bban hanh\b.*\b(?:nao|gi)\b"
@@ -64,23 +72,6 @@ def reference_question(question: str) -> ReferenceQuestion | None:
     return None
 
 
-class _Citations:
-    """Sources numbered in the order they are first cited."""
-
-    def __init__(self) -> None:
-        self.sources: list[Source] = []
-
-    def cite(self, passage: Passage, quote: str) -> int:
-        """The marker of the passage, with the quote recorded for highlighting."""
-        for source in self.sources:
-            if source.passage.id == passage.id:
-                if quote not in source.quotes:
-                    source.quotes.append(quote)
-                return source.n
-        self.sources.append(Source(len(self.sources) + 1, passage, 1.0, [quote]))
-        return len(self.sources)
-
-
 def _mentions(entry: CitedDocument) -> list[tuple[Passage, Reference]]:
     """The mentions of the document in its citing passages, those saying most about it first."""
     found = [(p, r) for p in entry.citing for r in find_references(p.text) if r.key == entry.key]
@@ -93,7 +84,7 @@ def _sentence_with(passage: Passage, text: str) -> str:
     return next((u for u in quote_units(passage.text) if text in u), text)
 
 
-def _about(entry: CitedDocument, library, citations: _Citations) -> list[str]:
+def _about(entry: CitedDocument, library, citations: Citations) -> list[str]:
     """Lines about one cited document: its mentions quoted, date and issuer with their sources, its full text."""
     lines = [f"{document_name(entry)}:"]
     facts: list[str] = []
@@ -125,7 +116,7 @@ def _about(entry: CitedDocument, library, citations: _Citations) -> list[str]:
     return lines
 
 
-def _opening(library, doc_id: str, citations: _Citations) -> list[str]:
+def _opening(library, doc_id: str, citations: Citations) -> list[str]:
     """"Toàn văn có trong thư viện: …" and the first sentences of its body, quoted."""
     doc = library.document(doc_id)
     lines = [f"Toàn văn có trong thư viện: «{doc.get('title', doc_id)}». Phần mở đầu:"]
@@ -135,7 +126,7 @@ def _opening(library, doc_id: str, citations: _Citations) -> list[str]:
     return lines
 
 
-def _library_document(library, doc_id: str, citations: _Citations) -> list[str]:
+def _library_document(library, doc_id: str, citations: Citations) -> list[str]:
     """Lines about a library document that no passage cites: what its header says, and its opening."""
     doc = library.document(doc_id)
     meta = doc.get("metadata") or {}
@@ -167,7 +158,7 @@ def _distinct(implementations: list[Implementation], level: str = "") -> list[Im
 
 
 def _implementing(entry: CitedDocument, catalog: dict[str, CitedDocument], level: str,
-                  citations: _Citations) -> list[str]:
+                  citations: Citations) -> list[str]:
     """Lines quoting the documents that implement the entry, then those implementing them (one step further)."""
     direct = _distinct(entry.implemented_by)
     further = [(imp, via) for via in direct if via.key in catalog and via.key != entry.key
@@ -186,11 +177,9 @@ def _implementing(entry: CitedDocument, catalog: dict[str, CitedDocument], level
 
 
 def answer_from_catalog(question: str, asked: ReferenceQuestion, catalog: dict[str, CitedDocument],
-                        library, own_numbers: dict[str, str]) -> Answer | None:
-    """The catalog's answer, or None when the catalog has nothing to say and retrieval should try.
-
-    own_numbers maps a document key to the library document that carries that number in its header."""
-    citations = _Citations()
+                        library) -> Answer | None:
+    """The catalog's answer, or None when the catalog has nothing to say and retrieval should try."""
+    citations = Citations()
     entries: list[CitedDocument] = []
     for ref in asked.refs:
         entries += [e for key, e in catalog.items() if matches(ref, key) and e not in entries]
@@ -202,7 +191,7 @@ def answer_from_catalog(question: str, asked: ReferenceQuestion, catalog: dict[s
     for entry in entries[:MAX_DOCUMENTS]:
         lines += _about(entry, library, citations)
     if not entries:
-        uncited = [doc_id for key, doc_id in own_numbers.items() if any(matches(r, key) for r in asked.refs)]
+        uncited = [doc_id for doc_id, key in own_keys(library).items() if any(matches(r, key) for r in asked.refs)]
         for doc_id in uncited[:MAX_DOCUMENTS]:
             lines += _library_document(library, doc_id, citations)
     if not lines:

@@ -7,13 +7,14 @@ that mostly fails the check, or a model that fails, gives way to the extractive 
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterator
 
 import config
 from assistant.abbreviations import expand
 from assistant.answer import Answer, Source, build_answer
-from assistant.catalog import CitedDocument, build_catalog, own_keys
+from assistant.catalog import CitedDocument, build_catalog
 from assistant.followup import is_follow_up, standalone
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.question import normalize_question
@@ -139,30 +140,24 @@ class Assistant:
                 text += piece
                 yield piece
         except LLMError as err:
-            extractive.mode = "fallback"
-            extractive.notice = FALLBACK_FAILED.format(reason=err)
-            return extractive
+            return dataclasses.replace(extractive, mode="fallback", notice=FALLBACK_FAILED.format(reason=err))
         checked_at = time.perf_counter()
         verification = verify(text, shown)
-        extractive.verification = verification
-        extractive.generation_ms = (checked_at - started) * 1000
-        extractive.verification_ms = (time.perf_counter() - checked_at) * 1000
+        checked = {"verification": verification, "model_text": text,
+                   "generation_ms": (checked_at - started) * 1000,
+                   "verification_ms": (time.perf_counter() - checked_at) * 1000}
         if not verification.useful or verification.verified_ratio < MIN_VERIFIED:
-            extractive.mode, extractive.notice, extractive.model_text = "fallback", FALLBACK_UNVERIFIED, text
-            return extractive
+            return dataclasses.replace(extractive, mode="fallback", notice=FALLBACK_UNVERIFIED, **checked)
         sources = [Source(n, hits[n - 1].passage, hits[n - 1].score) for n in verification.cited]
-        answer = Answer(question, render_verified(verification), sources, hits=extractive.hits, mode="llm",
-                        relevance=extractive.relevance, verification=verification, model_text=text,
-                        generation_ms=extractive.generation_ms, verification_ms=extractive.verification_ms)
-        return answer
+        return dataclasses.replace(extractive, text=render_verified(verification), sources=sources, mode="llm",
+                                   **checked)
 
     def _from_catalog(self, question: str) -> Answer | None:
         """The catalog's answer to a question about a document by its reference (see assistant.lookup)."""
         asked = reference_question(question)
         if asked is None:
             return None
-        own = {key: doc_id for doc_id, key in own_keys(self.library).items()}
-        answer = answer_from_catalog(question, asked, self.catalog(), self.library, own)
+        answer = answer_from_catalog(question, asked, self.catalog(), self.library)
         if answer is not None:
             answer.hits = [Hit(s.passage, s.score) for s in answer.sources]  # what it rests on, for evaluation
             answer.relevance = 1.0 if answer.sources else 0.0
