@@ -15,8 +15,11 @@
   letters; a single lowercase-letter level is written "a)" (the report convention the
   parser reads; Word's letters have no "đ"); a bullet is "- " at the first level and
   "+ " deeper; a level in the "none" format, or an unknown list, adds nothing;
-- a table is one line per row, its cells (each cell's paragraphs joined by a space,
-  a horizontally merged cell once) joined by " | "; empty rows are dropped;
+- a table (``w:tbl``) is rendered by ``ingest.tables.render_table`` on its grid (each
+  cell's paragraphs joined by a space, a cell spanning columns once, a cell continuing a
+  vertical merge empty): with a header row, each data row is a block of its own whose
+  cells are labelled by their column headers ("Đơn vị: Đảng bộ xã …; Số đảng viên: 214");
+  without one, one block per row, its cells joined by " | "; empty rows are dropped;
 - a footnote reference becomes ``<sup>n</sup>`` (n = 1, 2, 3 in order of first citation);
   the footnotes (read from ``word/footnotes.xml``, which python-docx does not expose) are
   written as blocks ``<sup>n</sup> text`` right after the paragraph — or the table — that
@@ -50,6 +53,7 @@ from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
 from ingest.structure import HEADING_MAX_WORDS, SENTENCE_END, heading_level
+from ingest.tables import render_table
 
 HEADING_STYLE = re.compile(r"^(?:Title|Subtitle|Heading\s*\d)$", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"%([1-9])")
@@ -287,13 +291,18 @@ def cell_text(tc, notes: Notes) -> str:
     return " ".join(p for p in paragraphs if p)
 
 
-def table_rows(tbl, notes: Notes) -> list[str]:
-    """One line per row; a table nested in a cell is read as the text of that cell."""
+def table_grid(tbl, notes: Notes) -> list[list[str | None]]:
+    """A table's rows on its grid: a cell spanning n columns is its text then n - 1 ``None``,
+    the columns a row skips (``w:gridBefore``) are ``None``, a cell continuing a vertical
+    merge is ``""``; a table nested in a cell is read as the text of that cell."""
     rows = []
     for tr in tbl.findall(qn("w:tr")):
-        cells = [cell_text(tc, notes) for tc in tr.findall(qn("w:tc"))]
-        if any(cells):
-            rows.append(" | ".join(cells))
+        row: list[str | None] = [None] * as_int(attribute(tr.find(qn("w:trPr")), "w:gridBefore", "0"))
+        for tc in tr.findall(qn("w:tc")):
+            tc_pr = tc.find(qn("w:tcPr"))
+            row.append(cell_text(tc, notes))
+            row.extend([None] * (as_int(attribute(tc_pr, "w:gridSpan", "1"), 1) - 1))
+        rows.append(row)
     return rows
 
 
@@ -307,7 +316,7 @@ def body_blocks(document, footnotes: dict[str, str]) -> list[str]:
             if child.tag == qn("w:p"):
                 blocks.append(paragraph_block(Paragraph(child, document), counters, notes))
             elif child.tag == qn("w:tbl"):
-                blocks.extend(table_rows(child, notes))
+                blocks.extend(render_table(table_grid(child, notes)))
             elif child.tag == qn("w:sdt"):
                 content = child.find(qn("w:sdtContent"))
                 if content is not None:
