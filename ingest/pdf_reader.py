@@ -14,8 +14,16 @@ Each page is cleaned first (``read_pdf``):
 - bare page numbers at the top or bottom of a page are dropped: "3", "- 3 -", "Trang 3",
   "3/10", "Trang 3/10" (in the middle of a page such a line is kept: it may be a table cell).
 
+Tables: a page on which pdfplumber finds a ruled table (``page_tables``) is read by
+pdfplumber: its text above, between and below the tables, in order, and each table as
+``ingest.tables.render_table`` writes it — a data row per line, its cells labelled by the
+column headers ("Đơn vị: Đảng bộ xã …; Số đảng viên: 214"), or " | " rows without a
+header — each row between blank lines; the cell text is not repeated as loose lines.
+Other pages are read by pypdf as before, and their text never has a blank line.
+
 Then ``pdf_text`` joins the lines of all pages, as one sequence, into paragraphs
-(``paragraphs``), so a paragraph cut by a page break is one paragraph again. A line that
+(``paragraphs``), so a paragraph cut by a page break is one paragraph again. A blank
+line in a page's text always ends the paragraph (a table row is one paragraph). A line that
 starts with an uppercase letter, a numbering ("1.", "2.1.", "IV.", "a)") or a "-", "+",
 "•" bullet starts a new paragraph when
 
@@ -42,7 +50,8 @@ by hyphenation, so the rule is conservative:
   "viên") keeps its hyphen and is glued without a space.
 
 Limits: only the text layer is read (no OCR: a scan raises a ValueError); reading order
-is pypdf's (multi-column pages and tables come out line by line as pypdf sees them);
+is pypdf's (multi-column pages come out line by line as pypdf sees them), and so are
+tables drawn without ruling lines;
 blank space between paragraphs is not seen, so a paragraph without final punctuation
 followed by one starting with an uppercase letter is one paragraph (a wrapped line looks
 the same); a one-page PDF has no repeated header to detect; a header or footer that
@@ -76,7 +85,12 @@ CORRUPT_MESSAGE = "Tệp PDF bị hỏng hoặc không đọc được: {}"
 # --- Reading --------------------------------------------------------------------------
 
 def extract_pages(path: Path) -> list[str]:
-    """The raw text of each page (NFC), or a Vietnamese ValueError for a file pypdf cannot read."""
+    """The raw text of each page (NFC), or a Vietnamese ValueError for a file pypdf cannot read.
+
+    A page holding a table (``page_tables``) is read by pdfplumber instead: its text
+    outside the tables, with each table's rendered rows in their place, each row between
+    blank lines.
+    """
     from pypdf import PdfReader
 
     try:
@@ -88,13 +102,113 @@ def extract_pages(path: Path) -> list[str]:
         raise
     except Exception as error:  # pypdf raises many kinds of errors on broken files
         raise ValueError(CORRUPT_MESSAGE.format(path.name)) from error
+    if any(text.strip() for text in texts):
+        for index, text in page_tables(path).items():
+            if index < len(texts):
+                texts[index] = text
     return [unicodedata.normalize("NFC", text) for text in texts]
+
+
+def table_rows(table) -> list[list[str | None]]:
+    """pdfplumber's cells of a table (``None``: covered by a merged cell), whitespace collapsed."""
+    return [[None if cell is None else " ".join(cell.split()) for cell in row] for row in table.extract()]
+
+
+def page_tables(path: Path) -> dict[int, str]:
+    """Page index → the text of each page that holds a table, read by pdfplumber.
+
+    A table is what pdfplumber finds from the ruling lines drawn on the page (its default
+    "lines" strategy: text aligned in columns without drawn borders is not a table), with
+    at least two rows and two columns. The page's text is then, in reading order: the
+    text above the first table (pdfplumber's lines), the table's rows as
+    ``ingest.tables.render_table`` writes them, each row between blank lines, the text
+    below it, and so on; a character whose centre lies inside a table is read only as
+    part of its cell. A table at the top of a page without a header row of its own, as
+    wide as the last table of the page before, takes that table's column labels (a table
+    continued across the page break). A file pdfplumber cannot read gives no tables.
+    """
+    import pdfplumber
+
+    from ingest.tables import header_labels, render_table
+
+    found: dict[int, str] = {}
+    labels: list[str] | None = None
+    try:
+        with pdfplumber.open(path) as pdf:
+            for index, page in enumerate(pdf.pages):
+                tables = []
+                for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+                    rows = table_rows(table)
+                    if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+                        tables.append((table.bbox, rows))
+                if not tables:
+                    labels = None
+                    continue
+                found[index], labels = page_text_with_tables(page, tables, labels, header_labels, render_table)
+    except Exception:  # pdfplumber fails where pypdf did not: keep pypdf's text
+        return {}
+    return found
+
+
+def page_text_with_tables(page, tables, labels, header_labels, render_table) -> tuple[str, list[str] | None]:
+    """The text of a pdfplumber page with its tables rendered in place (``page_tables``),
+    and the column labels of its last table."""
+
+    def inside(obj, box) -> bool:
+        x = (obj["x0"] + obj["x1"]) / 2
+        y = (obj["top"] + obj["bottom"]) / 2
+        return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+    def region(k: int) -> str:
+        """The characters outside the tables whose centre lies between table k-1 and table k."""
+        top = tables[k - 1][0][1] if k > 0 else float("-inf")
+        bottom = tables[k][0][1] if k < len(tables) else float("inf")
+
+        def keep(obj) -> bool:
+            if obj.get("object_type") != "char":
+                return True
+            y = (obj["top"] + obj["bottom"]) / 2
+            return top <= y < bottom and not any(inside(obj, box) for box, _ in tables)
+
+        return page.filter(keep).extract_text() or ""
+
+    lines = region(0).splitlines()
+    for k, (_, rows) in enumerate(tables):
+        own = header_labels(rows)
+        continued = labels if k == 0 and not "".join(lines).strip() and own is None else None
+        lines.append("")
+        for row in render_table(rows, continued):
+            lines += [row, ""]  # a blank line: the row is a paragraph of its own
+        labels = own[0] if own is not None else continued
+        lines += region(k + 1).splitlines()
+    return "\n".join(lines), labels
 
 
 def page_lines(text: str) -> list[str]:
     """The non-empty lines of a page, stripped, with runs of spaces collapsed."""
-    lines = (" ".join(line.split()) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return [line for line in lines if line]
+    return [line for line in marked_lines(text) if line]
+
+
+def marked_lines(text: str) -> list[str]:
+    """The lines of a page, stripped, runs of spaces collapsed, each run of blank lines kept
+    as one "" (a paragraph break: ``pdf_text``), at the start and end of the page too."""
+    out: list[str] = []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = " ".join(line.split())
+        if line or (out and out[-1]) or not out:
+            out.append(line)
+    return out if any(out) else []
+
+
+def broken_lines(text: str, pending: bool = False) -> tuple[list[tuple[str, bool]], bool]:
+    """(line, whether a blank line comes before it) for the non-empty lines of a page, and
+    whether the page ends with a blank line; ``pending``: the page before did."""
+    out = []
+    for line in marked_lines(text):
+        if line:
+            out.append((line, pending))
+        pending = not line
+    return out, pending
 
 
 def shape(line: str) -> str:
@@ -116,12 +230,18 @@ def repeated_edges(pages: list[list[str]]) -> tuple[set[str], set[str]]:
 def strip_edges(lines: list[str], headers: set[str], footers: set[str]) -> list[str]:
     """A page's lines without its header/footer lines and bare page numbers."""
     lines = list(lines)
+
+    def edge(order) -> int | None:
+        return next((i for i in order if lines[i]), None)  # "" (a paragraph break) is not a line
+
     for _ in range(EDGE_LINES + 1):
-        if lines and (PAGE_NUMBER.match(lines[0]) or shape(lines[0]) in headers):
-            lines.pop(0)
+        i = edge(range(len(lines)))
+        if i is not None and (PAGE_NUMBER.match(lines[i]) or shape(lines[i]) in headers):
+            del lines[i]
     for _ in range(EDGE_LINES + 1):
-        if lines and (PAGE_NUMBER.match(lines[-1]) or shape(lines[-1]) in footers):
-            lines.pop()
+        i = edge(range(len(lines) - 1, -1, -1))
+        if i is not None and (PAGE_NUMBER.match(lines[i]) or shape(lines[i]) in footers):
+            del lines[i]
     return lines
 
 
@@ -132,11 +252,12 @@ def read_pdf(path: Path) -> list[tuple[int, str]]:
     per line; ``pdf_text`` joins them into paragraphs.
     """
     path = Path(path)
-    raw = [page_lines(text) for text in extract_pages(path)]
+    raw = [marked_lines(text) for text in extract_pages(path)]
     if not any(raw):
         raise ValueError(SCAN_MESSAGE.format(path.name))
-    headers, footers = repeated_edges(raw)
+    headers, footers = repeated_edges([[line for line in lines if line] for lines in raw])
     cleaned = [strip_edges(lines, headers, footers) for lines in raw]
+    cleaned = [lines if any(lines) else [] for lines in cleaned]
     return [(number, "\n".join(lines)) for number, lines in enumerate(cleaned, start=1)]
 
 
@@ -189,19 +310,22 @@ def join_lines(left: str, right: str) -> str:
     return f"{left}{right}"
 
 
-def paragraph_spans(lines: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+def paragraph_spans(
+    lines: list[str], breaks: list[bool] | None = None,
+) -> tuple[list[str], list[tuple[int, int]]]:
     """``paragraphs(lines)`` and, for each line, (its paragraph's index, the offset in that
-    paragraph of the line's first character).
+    paragraph of the line's first character). ``breaks[i]``: line i starts a paragraph
+    whatever the rules say (a blank line came before it).
 
     ``join_lines(left, right)`` always ends with ``right`` unchanged, so a joined line
     starts ``len(right)`` characters before the end of the paragraph it was joined to.
     """
-    width = full_width(lines)
+    width = full_width([line for i, line in enumerate(lines) if not (breaks and breaks[i])])  # rows aside
     out: list[str] = []
     where: list[tuple[int, int]] = []
     last_line = ""
-    for line in lines:
-        if out and not breaks_between(out[-1], last_line, line, width):
+    for i, line in enumerate(lines):
+        if out and not (breaks and breaks[i]) and not breaks_between(out[-1], last_line, line, width):
             out[-1] = join_lines(out[-1], line)
         else:
             out.append(line)
@@ -224,11 +348,15 @@ def pdf_text_with_pages(pages: list[tuple[int, str]]) -> tuple[str, list[int]]:
     page with text starts (or at the end of the text), so ``page_starts`` is sorted and
     ``page_at(page_starts, offset)`` never names an empty page.
     """
-    page_lists = [page_lines(text) for _, text in pages]
-    lines = [line for page in page_lists for line in page]
+    page_lists = []
+    pending = False
+    for _, text in pages:
+        marked, pending = broken_lines(text, pending)
+        page_lists.append(marked)
+    lines = [line for page in page_lists for line, _ in page]
     if not lines:
         return "", [0] * len(pages)
-    blocks, where = paragraph_spans(lines)
+    blocks, where = paragraph_spans(lines, [brk for page in page_lists for _, brk in page])
     block_starts = []
     offset = 0
     for block in blocks:
