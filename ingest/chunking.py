@@ -5,9 +5,19 @@
   kind while the result stays within 250 words; paragraphs of 60 words or more stand alone.
 - A paragraph over 250 words is cut at sentence ends into pieces as even as possible; a
   sentence over 250 words is cut at ";" first, then at ",", then between words.
-- Bulleted items ("-", "+") and numbered items are kind "list"; consecutive items merge
-  like short paragraphs. A lead-in (a paragraph ending with ":", or a short bullet label
-  such as "- Nguyên nhân chủ quan") opens a new passage and always takes the next unit.
+- Bulleted items ("-", "+") and numbered items ("1.", "a)"; in an article: Khoản and Điểm)
+  are kind "list"; consecutive items merge like short paragraphs. A lead-in (a paragraph
+  ending with ":", or a short bullet label such as "- Nguyên nhân chủ quan") opens a new
+  passage and always takes the next unit.
+- Lists stay whole: a lead-in and the items that follow it (a list run, items of one kind
+  of marker: "-", "+", "1.", "1.1.", "a)"; an item that is itself a lead-in opens a nested
+  list whose items belong to the same run) are packed together whatever their size, as long
+  as the passage stays within 250 words. A run ends at the first paragraph that is not an
+  item. When the run needs more than one passage, each passage after the first carries the
+  lead-in sentence (the last sentence of the lead-in; of a nested list, the outer and the
+  inner lead-in, one a line) in ``Passage.context``, so that retrieval and quoting know what
+  the items are of (HD 36-HD/VPTW and NĐ 30/2020/NĐ-CP write the items of an enumeration
+  under one introducing sentence ending in ":").
 - A footnote is its own passage (kind "footnote"), with the sentence that cites it as
   context; a footnote over 250 words is cut like a long paragraph.
 """
@@ -22,7 +32,7 @@ from ingest.footnotes import Footnote, citing_sentence
 from ingest.markdown import Block, CleanText
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
-from ingest.structure import SENTENCE_END, SEPARATOR, Section, heading_level
+from ingest.structure import NUMBERING, SENTENCE_END, SEPARATOR, Section, heading_level
 
 MIN_WORDS = 60
 MAX_WORDS = 250
@@ -40,6 +50,8 @@ class Unit:
     kind: str
     lead_in: bool = False
     markers: tuple[tuple[int, int], ...] = ()
+    run: int = -1             # the list run the unit belongs to (-1: none)
+    context: str = ""         # the lead-in sentence(s) of the list the unit is an item of
 
     @property
     def words(self) -> int:
@@ -115,28 +127,79 @@ def split_long(text: CleanText) -> list[CleanText]:
 # --- Units and packing ----------------------------------------------------------------
 
 def is_lead_in(block: Block, following: Block | None) -> bool:
-    """A paragraph ending with ':', or a short bullet label ('- Nguyên nhân chủ quan').
+    """A paragraph ending with ':', or a short item label ('- Nguyên nhân chủ quan', '2. Người
+    đứng đầu lưu trữ lịch sử của Đảng').
 
-    A label has no punctuation at its end and is followed by something other than a
-    bullet of its own kind (prose, or "+" items under a "-" label).
+    A label has no punctuation at its end and is followed by something other than an item
+    of its own kind (prose, or "+" items under a "-" label).
     """
     text = block.text.text
     if text.endswith(":"):
         return True
     short = count_words(text) <= LABEL_MAX_WORDS and not text.endswith((*SENTENCE_END, ","))
-    return bool(block.bullet and short and following and following.bullet != block.bullet)
+    return bool(marker(block) and short and following and marker(following) != marker(block))
 
 
-def units_of(section: Section, block: Block, following: Block | None) -> list[Unit]:
+def marker(block: Block) -> str:
+    """The kind of item marker the block starts with: '-', '+', '1', '1.1', '1.1.1', 'a'; '' for prose."""
+    if block.bullet:
+        return block.bullet
+    text = block.text.text
+    level = next((level for level, pattern in NUMBERING if pattern.match(text)), None)
+    return {6: "1", 7: "1.1", 8: "1.1.1", 9: "a"}.get(level, "")
+
+
+def last_sentence(text: str) -> str:
+    """The sentence of a lead-in that introduces the list: its last one, taken back to an opening
+    bracket when it starts inside one ('(…Việt Nam. Sau đây gọi chung là …) có trách nhiệm:')."""
+    spans = sentence_spans(text)
+    if not spans:
+        return text
+    start = len(spans) - 1
+    while start > 0 and text[spans[start][0]:].count("(") < text[spans[start][0]:].count(")"):
+        start -= 1
+    return text[spans[start][0]:spans[-1][1]].strip()
+
+
+@dataclass
+class Lead:
+    text: str
+    run: int
+    items: str = ""           # the marker kind of its items, once the first one is seen
+
+
+def list_runs(blocks: list[Block]) -> list[tuple[int, str]]:
+    """For each block: its list run (-1: none) and the lead-in sentence(s) it is an item of."""
+    stack: list[Lead] = []
+    out: list[tuple[int, str]] = []
+    followers = [*blocks[1:], None]
+    for index, (block, following) in enumerate(zip(blocks, followers, strict=True)):
+        kind = marker(block)
+        if not kind:
+            stack.clear()
+        while stack and stack[-1].items not in ("", kind):
+            stack.pop()
+        if stack and not stack[-1].items:
+            stack[-1].items = kind
+        run = stack[0].run if stack else -1
+        out.append((run, "\n".join(lead.text for lead in stack)))
+        if is_lead_in(block, following):
+            stack.append(Lead(last_sentence(block.text.text), index if run < 0 else run))
+            out[-1] = (stack[0].run, out[-1][1])
+    return out
+
+
+def units_of(section: Section, block: Block, following: Block | None, run: int = -1, context: str = "") -> list[Unit]:
     """The block as one unit, or as several if it is too long."""
     if section.kind != "body":
-        kind, lead_in = section.kind, False
+        kind, lead_in, run, context = section.kind, False, -1, ""
     else:
         listed = block.bullet or heading_level(block.text.text) is not None
         kind, lead_in = ("list" if listed else "body"), is_lead_in(block, following)
     pieces = split_long(block.text)
     return [
-        Unit(piece, kind, lead_in and i == 0, tuple(m for m in block.markers if piece.start <= m[1] <= piece.end))
+        Unit(piece, kind, lead_in and i == 0, tuple(m for m in block.markers if piece.start <= m[1] <= piece.end),
+             run, context)
         for i, piece in enumerate(pieces)
     ]
 
@@ -157,6 +220,8 @@ def fits(group: list[Unit], unit: Unit) -> bool:
         return False
     if all(u.lead_in for u in group):
         return True
+    if unit.run >= 0 and group[-1].run == unit.run:
+        return True                                  # a list stays whole
     return group_kind(group) == unit.kind and (size < MIN_WORDS or unit.words < MIN_WORDS)
 
 
@@ -181,10 +246,11 @@ def joined(group: list[Unit]) -> CleanText:
 
 def section_passages(section: Section, template: Passage) -> list[Passage]:
     followers = [*section.blocks[1:], None]
+    runs = list_runs(section.blocks)
     units = [
         unit
-        for block, following in zip(section.blocks, followers, strict=True)
-        for unit in units_of(section, block, following)
+        for block, following, (run, context) in zip(section.blocks, followers, runs, strict=True)
+        for unit in units_of(section, block, following, run, context)
     ]
     passages = []
     for group in pack(units):
@@ -192,7 +258,7 @@ def section_passages(section: Section, template: Passage) -> list[Passage]:
         cited = sorted({number for unit in group for number, _ in unit.markers})
         passages.append(
             replace(template, text=text.text, section=section.name, kind=group_kind(group),
-                    footnotes=cited, start=text.start, end=text.end)
+                    footnotes=cited, start=text.start, end=text.end, context=group[0].context)
         )
     return passages
 

@@ -1,7 +1,8 @@
 """Markdown or plain text → clean blocks: markup stripped, every character traced to the source.
 
 A *block* is a paragraph, a heading line, or one bulleted item. Blocks are separated by
-blank lines; besides, a heading line (``#``), a bulleted line, a numbered line, a footnote
+blank lines; besides, a heading line (``#``), a bulleted line, a numbered line ("1.", "a)",
+"I.", "I-", and the divisions of NĐ 30/2020/NĐ-CP: "Điều 1.", "Chương I", "Mục 1"), a footnote
 definition and an ALL-CAPS line start a block of their own, so that plain text without
 blank lines still splits sensibly. Horizontal rules (``---``, ``-----``: page breaks in
 PDF conversions) end a block and are dropped.
@@ -22,7 +23,10 @@ RULE = re.compile(r"^\s*([-*_])(?:\s*\1){2,}\s*$")
 HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}(?:\s+|$)")
 CLOSING_HASHES = re.compile(r"\s+#+\s*$")
 BULLET = re.compile(r"^\s*([-+*•])\s+")
-NUMBERED = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s")
+NUMBERED = re.compile(
+    r"^\s*(?:[IVX]+\s?[.\-–]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)"
+    r"|(?:Điều|ĐIỀU)\s+\d+[a-zđ]?\s*[.:]|(?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+(?:[IVXL]+|\d+)\b)(?:\s|$)"
+)
 ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 HTML_TAG = re.compile(r"<(?!/?sup\b)/?[a-zA-Z][^>]*>")
 STAR_EMPHASIS = re.compile(r"(\*{1,3})(?=\S)(.+?)(?<=\S)(\1)")

@@ -1,28 +1,63 @@
-"""The logical structure of a report: paragraphs, headings by their numbering, header, signature.
+"""The logical structure of a Vietnamese official document: header, body headings, Khoản, signature.
 
-Paragraphs split by a page break are rejoined first (``rejoin_page_breaks``). Then each
-block is a heading or content (``is_heading``):
+The layout follows the rules for state documents (Nghị định 30/2020/NĐ-CP về công tác văn
+thư, Phụ lục I) and for party documents (Hướng dẫn 36-HD/VPTW về thể thức và kỹ thuật trình
+bày văn bản của Đảng): header (issuer, "Số …", place and date), the type line and the subject
+(trích yếu), the preamble ("Căn cứ …", "Xét đề nghị …", "Thực hiện …", ending in "… như sau:"
+or "QUYẾT ĐỊNH:"), the body, the signature block and "Nơi nhận", then any attached document
+(the Quy chế a Quyết định enacts) or appendix (Phụ lục).
 
-- a block written as a markdown heading (``#``) is a heading, whatever its length;
-- a block that starts with a section number ("I.", "1.", "2.1.", "2.1.1.", "a)") is a
-  heading when it is a short title line: at most 40 words and no sentence punctuation at
-  the end (. ; ! ? …). Otherwise it is a numbered list item of the current section: the
-  eight long tasks "1. Tiếp tục đổi mới …." under "IV. NHIỆM VỤ, GIẢI PHÁP" are items;
-- a short ALL-CAPS line (at most 15 words) is a heading (plain-text title line);
+Paragraphs split by a page break are rejoined first (``rejoin_page_breaks``). Then each block
+is a heading or content (``is_heading``).
+
+Headings and their levels (the level comes from the numbering, never from the number of
+"#", which is inconsistent in conversions); a heading closes every open heading of its level
+or deeper:
+
+- 1 "Phần thứ nhất", "PHẦN I"; 2 "Chương I", "CHƯƠNG II"; 3 "Mục 1" (NĐ 30/2020, HD 36: the
+  divisions of a long legal text). "Chương I" alone on its line takes the title on the next
+  line: "Chương I. QUY ĐỊNH CHUNG";
+- 4 roman numerals "I." and "I-" (HD 36 writes "I-" in party regulations, reports write "I.");
+- 5 an article "Điều 1." or "Điều 1:". Written as a title ("Điều 4. Cán bộ làm nhiệm vụ lưu
+  trữ", with or without "#") it is the heading; written with its text ("Điều 2. Quyết định
+  này có hiệu lực kể từ ngày ký.") the heading is "Điều 2" and the paragraph is its content;
+- report numbering: 6 "1." > 7 "1.1." > 8 "1.1.1." > 9 "a)". A block starting with one of
+  these is a heading when it is a short title line: at most 40 words and no sentence
+  punctuation at the end (. ; ! ? …); otherwise it is a numbered list item of the current
+  section (the eight long tasks "1. Tiếp tục đổi mới …." under "IV. NHIỆM VỤ, GIẢI PHÁP");
+- a block written as a markdown heading ("#") is a heading, whatever its length; a short
+  ALL-CAPS line (at most 15 words) is a heading ("PHỤ LỤC", "QUYẾT NGHỊ"); both without a
+  number are a part above all (0);
 - bulleted blocks ("-", "+") are never headings.
 
-The level comes from the numbering, never from the number of "#" (inconsistent in PDF
-conversions): "I." 1 > "1." 2 > "2.1." 3 > "2.1.1." 4 > "a)" 5. An unnumbered heading
-(a "# Title", "PHẦN THỨ NHẤT", "PHỤ LỤC") is a part above them all (0). A heading closes
-every open heading of its level or deeper.
+Inside an article (Điều) the numbering means Khoản and Điểm (NĐ 30/2020): "1." starts a
+Khoản, "a)", "đ)" are its Điểm; they are never headings. An article longer than
+ARTICLE_WORDS is cut into one section per Khoản, path "… › Điều 12. … › Khoản 2" (its text
+before "1." stays under the article), so that a passage never mixes two Khoản; a shorter
+article stays one section. An article whose opening text ends with ":" ("… bao gồm:") is a
+list whose items are its Khoản: it stays one section (the list is kept whole by chunking).
 
-The header runs from the top to the document type ("KẾ HOẠCH"), its title and opening, and
-is named after the type line. A letter ("công văn") has no type line: when the document
-opens with header lines only (issuer lines in capitals, "*", "Số …", "V/v …", the motto, the
-place and date) and a "V/v …" line follows a "Số …" line, those lines are the header, named
-after the "V/v …" line; the body starts at "Kính gửi" or at the first other paragraph, and
-its text before any heading is filed under the same name. The title is then
-"Công văn về việc <subject>".
+The header runs from the top through the type line ("QUY ĐỊNH", or "BÁO CÁO kết quả …" with
+its subject on the same line), the subject lines under it, a "(Ban hành kèm theo …)" line and
+the preamble: paragraphs opening with "Căn cứ", "Xét", "Thực hiện", "Theo đề nghị" … down to
+the enacting line ("Ban Bí thư quy định … như sau:", "… QUYẾT ĐỊNH:"). Without a preamble the
+first paragraph after the subject opens the document and belongs to the header. The header
+stops at any heading; it never holds an article. It is named after the type line.
+
+The title is the type and the subject: "QUY ĐỊNH VỀ PHÔNG LƯU TRỮ …" (subject in capitals:
+kept so), "Báo cáo kết quả …" (subject in lower case: the type written "Báo cáo").
+
+Body text before any heading is filed under the header's name ("KẾT LUẬN").
+
+A letter ("công văn") has no type line: when the document opens with header lines only (issuer
+lines in capitals, "*", "Số …", "V/v …", the motto, the place and date) and a "V/v …" line
+follows a "Số …" line, those lines are the header, named after the "V/v …" line; the body
+starts at "Kính gửi" or at the first other paragraph, and its text before any heading is filed
+under the same name. The title is then "Công văn về việc <subject>".
+
+The signature runs from "Nơi nhận" or "T/M …", "K/T …" to the end of the document, or to an
+attached document (a type line such as "QUY CHẾ" after the signature: its body is filed under
+"QUY CHẾ <subject>") or an appendix ("PHỤ LỤC").
 """
 
 from __future__ import annotations
@@ -37,24 +72,42 @@ from ingest.markdown import Block, is_all_caps
 SEPARATOR = " › "
 SIGNATURE_SECTION = "Nơi nhận, chữ ký"
 UNNUMBERED = 0
+PART, CHAPTER, SUBSECTION, ROMAN_LEVEL, ARTICLE_LEVEL = 1, 2, 3, 4, 5
 HEADING_MAX_WORDS = 40
 CAPS_HEADING_MAX_WORDS = 15
+TITLE_MAX_WORDS = 80          # a subject line in capitals may be long (45-HD/BTCTW: 50 words)
+TITLE_MAX_LINES = 3
+ARTICLE_WORDS = 250           # an article longer than this is cut at its Khoản (= chunking.MAX_WORDS)
 SENTENCE_END = tuple(".;!?…")
 TERMINAL = tuple(".!?…")
 ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV"}
 NUMBERING = (
-    (4, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s")),
-    (3, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s")),
-    (2, re.compile(r"^\d{1,2}[.)]\s")),
-    (5, re.compile(r"^[a-zđ]\)\s")),
+    (8, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s")),
+    (7, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s")),
+    (6, re.compile(r"^\d{1,2}[.)]\s")),
+    (9, re.compile(r"^[a-zđ]\)\s")),
 )
-ROMAN_NUMBER = re.compile(r"^([IVX]+)\.\s")
+DIVISIONS = (
+    (PART, re.compile(r"^(?:Phần|PHẦN)\s+(?:(?:thứ|THỨ)\s+\w+|[IVXL]+\b|\d+\b)")),
+    (CHAPTER, re.compile(r"^(?:Chương|CHƯƠNG)\s+(?:[IVXL]+|\d+)\b")),
+    (SUBSECTION, re.compile(r"^(?:Mục|MỤC)\s+\d+\b")),
+)
+ARTICLE = re.compile(r"^(?:Điều|ĐIỀU)\s+(\d+[a-zđ]?)\s*[.:]")
+KHOAN = re.compile(r"^(\d{1,3})\.\s")
+ROMAN_NUMBER = re.compile(r"^([IVX]+)\s?[.\-–]\s")
 DOCUMENT_TYPES = (
     "BÁO CÁO", "NGHỊ QUYẾT", "KẾT LUẬN", "CHỈ THỊ", "QUYẾT ĐỊNH", "QUY ĐỊNH", "QUY CHẾ",
     "KẾ HOẠCH", "CHƯƠNG TRÌNH", "HƯỚNG DẪN", "THÔNG BÁO", "THÔNG TRI", "TỜ TRÌNH", "ĐỀ ÁN",
     "ĐỀ CƯƠNG", "CÔNG VĂN", "BIÊN BẢN", "DIỄN VĂN", "NGHỊ ĐỊNH", "THÔNG TƯ",
 )
 DOCUMENT_TYPE_WINDOW = 8
+PREAMBLE = re.compile(
+    r"^[-–]?\s*(?:Căn cứ|Xét|Thực hiện|Theo đề nghị|Theo chỉ đạo|Trên cơ sở|Tại (?:phiên|hội nghị|kỳ họp))\b",
+    re.IGNORECASE,
+)
+ENACTING = re.compile(r"(?:như sau|QUYẾT ĐỊNH|QUYẾT NGHỊ|KẾT LUẬN|CHỈ THỊ|BAN HÀNH)\s*:?$")
+ISSUED_WITH = re.compile(r"^\(.*\)$", re.DOTALL)       # "(Ban hành kèm theo Quyết định số …)"
+APPENDIX = re.compile(r"^(?:PHỤ LỤC|Phụ lục)\b")
 CLOSING = re.compile(r"^(?:Nơi nhận\b|T/M\s|TM\.\s|K/T\s|KT\.\s|TL\.\s|TUQ\.\s)")
 SUBJECT = re.compile(r"^(?:V/[vV]|Về việc|VỀ VIỆC)(?:\s*:\s*|\s+)(?=\S)")
 NUMBER_LINE = re.compile(r"^Số\s*:?\s*\S*\d\S*\s*")
@@ -153,35 +206,85 @@ def rejoin_page_breaks(blocks: list[Block]) -> tuple[list[Block], list[Join]]:
 # --- Headings -------------------------------------------------------------------------
 
 def heading_level(text: str) -> int | None:
-    """The level given by the number the text starts with, if any."""
+    """The level given by the number or division name the text starts with, if any."""
+    for level, pattern in DIVISIONS:
+        if pattern.match(text):
+            return level
+    if ARTICLE.match(text):
+        return ARTICLE_LEVEL
     roman = ROMAN_NUMBER.match(text)
     if roman and roman.group(1) in ROMAN:
-        return 1
+        return ROMAN_LEVEL
     return next((level for level, pattern in NUMBERING if pattern.match(text)), None)
+
+
+def is_title_text(text: str, max_words: int = HEADING_MAX_WORDS) -> bool:
+    """Short, and no sentence punctuation at the end."""
+    return len(text.split()) <= max_words and not text.endswith(SENTENCE_END)
 
 
 def is_heading(block: Block) -> bool:
     text = block.text.text
-    words = len(text.split())
     if block.bullet:
         return False
-    if block.marked:
+    if block.marked or ARTICLE.match(text):
         return True
     if heading_level(text) is not None:
-        return words <= HEADING_MAX_WORDS and not text.endswith(SENTENCE_END)
-    return is_all_caps(text) and words <= CAPS_HEADING_MAX_WORDS
+        return is_title_text(text)
+    return is_all_caps(text) and len(text.split()) <= CAPS_HEADING_MAX_WORDS
 
 
 def is_numbered_heading(block: Block) -> bool:
     return is_heading(block) and heading_level(block.text.text) is not None
 
 
+def is_report_numbered(text: str) -> bool:
+    """'1.', '1.1.', '1.1.1.', 'a)': inside an article these are Khoản and Điểm, not headings."""
+    return any(pattern.match(text) for _, pattern in NUMBERING)
+
+
+def article_heading(text: str) -> tuple[str, bool]:
+    """The heading of an article line and whether the line is also content.
+
+    'Điều 4. Cán bộ làm nhiệm vụ lưu trữ' is a title; 'Điều 2. Quyết định này có hiệu lực
+    kể từ ngày ký.' is the article's text, under the heading 'Điều 2'.
+    """
+    if is_title_text(text):
+        return text, False
+    match = ARTICLE.match(text)
+    return f"Điều {match.group(1)}" if match else text, True
+
+
+def division_title(block: Block, following: Block | None) -> bool:
+    """Whether ``following`` is the title of the division ``block`` ('Chương I' + 'QUY ĐỊNH CHUNG')."""
+    text = block.text.text
+    level = heading_level(text)
+    if level not in (PART, CHAPTER, SUBSECTION) or following is None or following.bullet:
+        return False
+    match = next(p.match(text) for lv, p in DIVISIONS if lv == level)
+    if text[match.end():].strip(" .:-–"):
+        return False                                    # 'Chương I. Quy định chung': title already there
+    title = following.text.text
+    return heading_level(title) is None and is_title_text(title) and not CLOSING.match(title)
+
+
 # --- Header, title, signature ---------------------------------------------------------
 
-def is_document_type(text: str) -> bool:
-    """'BÁO CÁO', 'NGHỊ QUYẾT', … on a line of its own (maybe with a qualifier)."""
+def type_prefix(text: str) -> str:
+    """'BÁO CÁO' for 'BÁO CÁO' or 'BÁO CÁO kết quả …' (the type in capitals opening the line); else ''."""
     words = text.split()
-    return is_all_caps(text) and len(words) <= 12 and " ".join(words[:2]) in DOCUMENT_TYPES
+    kind = " ".join(words[:2])
+    if kind not in DOCUMENT_TYPES:
+        return ""
+    rest = " ".join(words[2:])
+    if is_all_caps(text):
+        return kind if len(words) <= 12 else ""
+    return kind if rest[:1].islower() and is_title_text(rest, TITLE_MAX_WORDS) else ""
+
+
+def is_document_type(text: str) -> bool:
+    """'BÁO CÁO', 'NGHỊ QUYẾT', … on a line of its own (maybe with a qualifier or its subject)."""
+    return bool(type_prefix(text))
 
 
 def find_document_type(blocks: list[Block]) -> int | None:
@@ -189,15 +292,34 @@ def find_document_type(blocks: list[Block]) -> int | None:
     return next((i for i, b in enumerate(window) if is_document_type(b.text.text)), None)
 
 
-def title_line(blocks: list[Block], type_index: int) -> str:
-    """The line after the document type when it reads as a title (short, no final punctuation)."""
-    if type_index + 1 >= len(blocks):
-        return ""
-    block = blocks[type_index + 1]
+def is_subject_line(block: Block, first: bool) -> bool:
+    """A line of the subject (trích yếu) under the type line: short enough, no final punctuation,
+    not a heading or preamble; a line after the first continues it only in capitals or in lower case."""
     text = " ".join(block.text.text.split())
-    if is_numbered_heading(block) or len(text.split()) > HEADING_MAX_WORDS or text.endswith((*SENTENCE_END, ":")):
-        return ""
-    return text
+    if block.bullet or heading_level(text) is not None or PREAMBLE.match(text) or CLOSING.match(text):
+        return False
+    if not is_title_text(text, TITLE_MAX_WORDS) or text.endswith(":") or ENACTING.search(text):
+        return False
+    return first or is_all_caps(text) or text[:1].islower()
+
+
+def subject_lines(blocks: list[Block], type_index: int) -> int:
+    """How many blocks after the type line are its subject."""
+    count = 0
+    rest = blocks[type_index + 1:type_index + 1 + TITLE_MAX_LINES]
+    for block in rest:
+        if not is_subject_line(block, count == 0):
+            break
+        count += 1
+    return count
+
+
+def title_line(blocks: list[Block], type_index: int) -> str:
+    """The subject: the rest of the type line and the subject lines under it, joined."""
+    kind = type_prefix(blocks[type_index].text.text)
+    inline = " ".join(blocks[type_index].text.text.split()[len(kind.split()):])
+    lines = [b.text.text for b in blocks[type_index + 1:type_index + 1 + subject_lines(blocks, type_index)]]
+    return " ".join(" ".join([inline, *lines]).split())
 
 
 def header_cells(text: str) -> list[str]:
@@ -251,15 +373,23 @@ def letter_subject(blocks: list[Block]) -> str:
     return "" if index is None else subject_line(blocks[index].text.text)
 
 
+def typed_title(blocks: list[Block], type_index: int) -> str:
+    """'QUY ĐỊNH VỀ …' (subject in capitals), 'Báo cáo kết quả …' (in lower case); '' without a subject."""
+    title = title_line(blocks, type_index)
+    if not title:
+        return ""
+    kind = type_prefix(blocks[type_index].text.text)
+    lead = kind.capitalize() if any(c.islower() for c in title) else kind
+    return f"{lead} {title}"
+
+
 def document_title(blocks: list[Block]) -> str:
     """'Báo cáo kết quả …' from the header; 'Công văn về việc …' for a letter; else the first heading; else ''."""
     if subject := letter_subject(blocks):
         return f"{LETTER} {SUBJECT.sub('', subject, count=1)}"
     type_index = find_document_type(blocks)
-    if type_index is not None and (title := title_line(blocks, type_index)):
-        kind = blocks[type_index].text.text
-        lead = kind.capitalize() if any(c.islower() for c in title) else kind
-        return f"{lead} {title}"
+    if type_index is not None and (title := typed_title(blocks, type_index)):
+        return title
     heading = next((b for b in blocks if is_heading(b)), None)
     return " ".join(heading.text.text.split()) if heading else ""
 
@@ -270,21 +400,53 @@ def letter_header_end(blocks: list[Block], subject: int) -> int:
     return next((i for i in rest if not is_header_line(blocks[i].text.text)), len(blocks))
 
 
+def preamble_end(blocks: list[Block], start: int) -> int:
+    """The first block after the preamble that begins at ``start`` (see the module docstring)."""
+    i = start
+    if i < len(blocks) and ISSUED_WITH.match(blocks[i].text.text):
+        i += 1
+    found = False
+    while i < len(blocks):
+        block = blocks[i]
+        text = block.text.text
+        if is_heading(block) and not ENACTING.search(text) or CLOSING.match(text):
+            return i
+        if PREAMBLE.match(text):
+            found = True
+            i += 1
+            continue
+        if ENACTING.search(text):
+            return i + 1
+        break
+    if not found and i < len(blocks) and not is_heading(blocks[i]) and not CLOSING.match(blocks[i].text.text):
+        return i + 1                                   # the opening paragraph of a report
+    return i
+
+
 def header_end(blocks: list[Block]) -> int:
-    """Blocks before this index are the header: document type, title, opening paragraph (of a letter:
-    the lines down to 'Kính gửi')."""
+    """Blocks before this index are the header: issuer, number, date, type, subject, preamble (of a
+    letter: the lines down to 'Kính gửi')."""
     type_index = find_document_type(blocks)
     if type_index is None:
         subject = find_subject(blocks)
         return 0 if subject is None else letter_header_end(blocks, subject)
-    rest = range(type_index + 1, len(blocks))
-    return next((i for i in rest if is_numbered_heading(blocks[i])), min(len(blocks), type_index + 3))
+    return preamble_end(blocks, type_index + 1 + subject_lines(blocks, type_index))
 
 
 def signature_start(blocks: list[Block], after: int) -> int:
     """Index of the closing block ('Nơi nhận:', 'T/M …'), or len(blocks) if there is none."""
     rest = range(after, len(blocks))
     return next((i for i in rest if CLOSING.match(blocks[i].text.text)), len(blocks))
+
+
+def attachment_start(blocks: list[Block], after: int) -> int:
+    """Index of an attached document's type line or of an appendix after a signature; else len(blocks)."""
+    rest = range(after, len(blocks))
+    return next(
+        (i for i in rest if is_all_caps(blocks[i].text.text) and type_prefix(blocks[i].text.text)
+         or APPENDIX.match(blocks[i].text.text) and is_title_text(blocks[i].text.text)),
+        len(blocks),
+    )
 
 
 # --- Sections -------------------------------------------------------------------------
@@ -294,46 +456,119 @@ class Section:
     path: tuple[str, ...]
     kind: str                                   # "header", "body" or "signature"
     blocks: list[Block] = field(default_factory=list)
+    article: int = -1                           # which article (Điều) the section is part of, if any
 
     @property
     def name(self) -> str:
         return SEPARATOR.join(self.path)
 
+    @property
+    def words(self) -> int:
+        return sum(len(b.text.text.split()) for b in self.blocks)
 
-def body_sections(blocks: list[Block]) -> list[Section]:
-    """Content blocks grouped under the path of the headings above them."""
+
+def merge_short_articles(sections: list[Section]) -> list[Section]:
+    """An article cut at its Khoản becomes one section again if it is short, or if its opening
+    text ends with ':' (its Khoản are the items of that list)."""
+    out: list[Section] = []
+    i = 0
+    while i < len(sections):
+        j = i + 1
+        while sections[i].article >= 0 and j < len(sections) and sections[j].article == sections[i].article:
+            j += 1
+        group = sections[i:j]
+        lead = group[0]
+        opens_list = (
+            bool(lead.blocks) and len(lead.path) < len(group[-1].path) and lead.blocks[-1].text.text.endswith(":")
+        )
+        if len(group) > 1 and (sum(s.words for s in group) <= ARTICLE_WORDS or opens_list):
+            base = min(group, key=lambda s: len(s.path)).path
+            base = base[:-1] if base[-1:] and base[-1].startswith("Khoản ") else base
+            out.append(Section(base, lead.kind, [b for s in group for b in s.blocks], lead.article))
+        else:
+            out.extend(group)
+        i = j
+    return out
+
+
+def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Section]:
+    """Content blocks grouped under the path of the headings above them (and of their Khoản)."""
     open_headings: list[tuple[int, str]] = []
     sections: list[Section] = []
-    new_heading = True
-    for block in blocks:
-        if is_heading(block):
-            level = heading_level(block.text.text)
+    current: Section | None = None
+    article = -1
+    skip = False
+    for index, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        text = " ".join(block.text.text.split())
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        in_article = bool(open_headings) and open_headings[-1][0] == ARTICLE_LEVEL
+        if is_heading(block) and not (in_article and is_report_numbered(text)):
+            level = heading_level(text)
             level = UNNUMBERED if level is None else level
+            title, content = article_heading(text) if level == ARTICLE_LEVEL else (text, False)
+            if division_title(block, following):
+                title = f"{title.rstrip(' .:-–')}. {' '.join(following.text.text.split())}"
+                skip = True
             while open_headings and open_headings[-1][0] >= level:
                 open_headings.pop()
-            open_headings.append((level, " ".join(block.text.text.split())))
-            new_heading = True
-            continue
-        if new_heading:
-            sections.append(Section(tuple(title for _, title in open_headings), "body"))
-            new_heading = False
-        sections[-1].blocks.append(block)
-    return sections
+            open_headings.append((level, title))
+            article = index if level == ARTICLE_LEVEL else -1   # the article's block index: unique
+            current = None
+            if not content:
+                continue
+        path = (*root, *(title for _, title in open_headings))
+        khoan = KHOAN.match(text) if in_article and not block.bullet else None
+        if khoan:
+            current = Section((*path, f"Khoản {khoan.group(1)}"), "body", article=article)
+            sections.append(current)
+        elif current is None:
+            current = Section(path, "body", article=article if in_article or article >= 0 else -1)
+            sections.append(current)
+        current.blocks.append(block)
+    return merge_short_articles(sections)
+
+
+def header_section(blocks: list[Block], head: int) -> Section | None:
+    type_index = find_document_type(blocks)
+    if head and type_index is not None:
+        return Section((type_prefix(blocks[type_index].text.text),), "header", blocks[:head])
+    return None
 
 
 def build_sections(blocks: list[Block]) -> list[Section]:
-    """Header, body sections and signature, in document order."""
+    """Header, body sections, signature and any attached document or appendix, in document order."""
     head = header_end(blocks)
-    sign = signature_start(blocks, head)
-    sections = body_sections(blocks[head:sign])
-    type_index = find_document_type(blocks)
+    sections: list[Section] = []
     subject = letter_subject(blocks)
-    if head and type_index is not None:
-        sections.insert(0, Section((blocks[type_index].text.text,), "header", blocks[:head]))
-    elif head and subject:
-        for section in sections:
-            section.path = section.path or (subject,)
-        sections.insert(0, Section((subject,), "header", blocks[:head]))
-    if sign < len(blocks):
-        sections.append(Section((SIGNATURE_SECTION,), "signature", blocks[sign:]))
+    if header := header_section(blocks, head):
+        sections.append(header)
+    root: tuple[str, ...] = ()
+    start = head
+    while start < len(blocks):
+        sign = signature_start(blocks, start + 1 if root else start)
+        body = body_sections(blocks[start:sign], root)
+        if not root and not header and head and subject:
+            for section in body:
+                section.path = section.path or (subject,)
+            sections.append(Section((subject,), "header", blocks[:head]))
+        for section in body:
+            section.path = section.path or (header.path if header else ())
+        sections.extend(body)
+        if sign == len(blocks):
+            break
+        attached = attachment_start(blocks, sign + 1)
+        sections.append(Section((SIGNATURE_SECTION,), "signature", blocks[sign:attached]))
+        start, root = attached, ()
+        if attached < len(blocks) and (kind := type_prefix(blocks[attached].text.text)):
+            rest = blocks[attached:]
+            title = typed_title(rest, 0) or kind
+            end = preamble_end(rest, 1 + subject_lines(rest, 0))
+            opening = rest[1 + subject_lines(rest, 0):end]
+            root = (title,)
+            if opening:
+                sections.append(Section(root, "body", opening))
+            start = attached + end
     return sections
