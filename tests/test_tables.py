@@ -16,7 +16,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from ingest.loader import load_document
-from ingest.pdf_reader import pdf_text, read_pdf
+from ingest.pdf_reader import pdf_text, pdf_text_with_pages, read_pdf
 from ingest.tables import header_labels, render_table
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -198,6 +198,8 @@ def test_pdf_table_rows_are_labelled_in_reading_order(tmp_path: Path) -> None:
         "Tỷ lệ so với chỉ tiêu: 75%", AFTER,
     ]
     assert text.count("An Lạc") == 1 and "STT" not in text  # the cells are not repeated as loose lines
+    text_with_pages, starts = pdf_text_with_pages(read_pdf(path))
+    assert text_with_pages == text and text[starts[1]:].startswith(SECTION + "\n\n" + LEAD_IN)
 
     document = load_document(path)
     passage = passage_with(document, "Đảng bộ xã An Lạc")
