@@ -192,8 +192,9 @@ def _short(text: str, limit: int = 70) -> str:
 
 
 def summary_line(entry: CitedDocument) -> str:
-    """One line for a listing: key, type, date, subject (shortened), citing passages, full-text marker."""
-    cells = [entry.key, entry.doc_type or "-", vietnamese_date(entry.date) if entry.date else "-",
+    """One line for a listing: number as written (the key when there is none), type, date, subject (shortened),
+    citing passages, full-text marker."""
+    cells = [entry.number or entry.key, entry.doc_type or "-", vietnamese_date(entry.date) if entry.date else "-",
              _short(entry.subject) or "-", f"{len(entry.citing)} đoạn"]
     if not entry.in_library:
         cells.append("chưa có toàn văn")

@@ -153,11 +153,21 @@ class Assistant:
                                    **checked)
 
     def _from_catalog(self, question: str) -> Answer | None:
-        """The catalog's answer to a question about a document by its reference (see assistant.lookup)."""
+        """The answer to a question about a library document itself (who signed it, which body issued it, to
+        whom it is sent …: assistant.document_facts), else the catalog's answer to a question about a document by
+        its reference (see assistant.lookup)."""
+        from assistant.document_facts import CATALOG_FIRST, document_facts_answer, fact_kind
+
         asked = reference_question(question)
-        if asked is None:
-            return None
-        answer = answer_from_catalog(question, asked, self.catalog(), self.library)
+        answer = None
+        if asked is not None and fact_kind(question) in CATALOG_FIRST:   # the catalog says more of a cited one
+            answer = answer_from_catalog(question, asked, self.catalog(), self.library)
+            answer = None if answer is not None and answer.abstained else answer
+        answer = answer or document_facts_answer(question, self.library)
+        if answer is None:
+            if asked is None:
+                return None
+            answer = answer_from_catalog(question, asked, self.catalog(), self.library)
         if answer is not None:
             answer.hits = [Hit(s.passage, s.score) for s in answer.sources]  # what it rests on, for evaluation
             answer.relevance = 1.0 if answer.sources else 0.0

@@ -23,7 +23,9 @@ under the number. When no type cell is found:
     give nothing, except that a subject line alone makes the document a "Công văn".
 Signature block (the end of the text): the name is the last short line written as a personal
 name; the capacity lines are the all-caps lines above it ("T/M BAN THƯỜNG VỤ", "BÍ THƯ"),
-italic signature placeholders and "(Đã ký)" lines in between are skipped. When a flattened line
+italic signature placeholders and "(Đã ký)" lines in between are skipped; a name flattened onto its
+capacity line ("PHÓ TRƯỞNG BAN Phạm Tất Thắng") is split off; an appendix after the "Nơi nhận" list
+("PHỤ LỤC") is not read. When a flattened line
 holds two columns ("- Lưu VP        BÍ THƯ"), the right-hand one is the signer's column.
 
 A field that is not found stays "": nothing is guessed.
@@ -293,7 +295,37 @@ def _signer_column(line: _Line) -> tuple[str, bool]:
     return line.cells[0], _is_italic(raw)
 
 
+def _role_and_name(text: str) -> tuple[str, str] | None:
+    """("PHÓ TRƯỞNG BAN", "Phạm Tất Thắng") for a capacity and a name flattened onto one line, else None."""
+    words = text.split()
+    for k in range(min(7, len(words) - 1), 1, -1):
+        role, name = " ".join(words[:-k]), " ".join(words[-k:])
+        if _is_name(name) and _is_caps(role) and _CAPACITY.search(role):
+            return role, name
+    return None
+
+
+def _signature_lines(lines: list[_Line]) -> list[_Line]:
+    """The lines up to the signature: an appendix after the "Nơi nhận" list ("PHỤ LỤC …") is cut off."""
+    recipients = max((i for i, ln in enumerate(lines) if ln.text.startswith("Nơi nhận")), default=None)
+    if recipients is None:
+        return lines
+    for i in range(recipients + 1, len(lines)):
+        if re.match(r"^PHỤ LỤC\b", lines[i].text):
+            return lines[:i]
+    return lines
+
+
+def read_signature(text: str) -> tuple[str, str]:
+    """(signer, signer_role) of the signature block at the end of text (a document or its signature passage);
+    "" where absent."""
+    meta = HeaderMetadata()
+    _read_signature([_split(raw) for raw in unicodedata.normalize("NFC", text).split("\n")], meta)
+    return meta.signer, meta.signer_role
+
+
 def _read_signature(lines: list[_Line], meta: HeaderMetadata) -> None:
+    lines = _signature_lines(lines)
     tail = [_signer_column(ln) for ln in lines[-TAIL_LINES:]]
     i = len(tail) - 1
     while i >= 0 and not tail[i][0]:
@@ -302,9 +334,13 @@ def _read_signature(lines: list[_Line], meta: HeaderMetadata) -> None:
         return
     name = ""
     text, italic = tail[i]
+    split = _role_and_name(text)
     if _is_name(text) and not italic:
         name = text
         i -= 1
+    elif split and not italic:                  # "PHÓ TRƯỞNG BAN THƯỜNG TRỰC Hoàng Đăng Quang" on one line
+        name = split[1]
+        tail[i] = (split[0], False)
     role: list[str] = []
     while i >= 0:
         text, italic = tail[i]
