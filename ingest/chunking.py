@@ -32,7 +32,7 @@ from ingest.footnotes import Footnote, citing_sentence
 from ingest.markdown import Block, CleanText
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
-from ingest.structure import NUMBERING, SENTENCE_END, SEPARATOR, Section, heading_level
+from ingest.structure import NUMBERING, ROMAN_NUMBER, SENTENCE_END, SEPARATOR, Section
 
 MIN_WORDS = 60
 MAX_WORDS = 250
@@ -194,7 +194,7 @@ def units_of(section: Section, block: Block, following: Block | None, run: int =
     if section.kind != "body":
         kind, lead_in, run, context = section.kind, False, -1, ""
     else:
-        listed = block.bullet or heading_level(block.text.text) is not None
+        listed = bool(marker(block) or ROMAN_NUMBER.match(block.text.text))   # not 'Điều 2. …' with its text
         kind, lead_in = ("list" if listed else "body"), is_lead_in(block, following)
     pieces = split_long(block.text)
     return [
