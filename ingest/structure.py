@@ -525,7 +525,7 @@ def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Secti
             current = Section((*path, f"Khoản {khoan.group(1)}"), "body", article=article)
             sections.append(current)
         elif current is None:
-            current = Section(path, "body", article=article if in_article or article >= 0 else -1)
+            current = Section(path, "body", article=article)
             sections.append(current)
         current.blocks.append(block)
     return merge_short_articles(sections)

@@ -185,3 +185,56 @@ Quy chế có hiệu lực ngay.
     doc = parse_document(text, "qc")
     sections = [p.section for p in doc.passages if p.kind != "header"]
     assert sections == ["I- QUY ĐỊNH CHUNG › Điều 1. Phạm vi", "I- QUY ĐỊNH CHUNG › Điều 2. Hiệu lực"]
+
+
+def test_parts_and_an_attached_document_after_the_signature():
+    text = """QUYẾT ĐỊNH
+
+BAN HÀNH QUY CHẾ THỬ
+
+- Căn cứ Quy định số 1-QĐ/TW;
+
+TRƯỞNG BAN THỬ NGHIỆM QUYẾT ĐỊNH:
+
+Điều 1. Ban hành kèm theo Quyết định này Quy chế thử.
+
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký.
+
+Nơi nhận:
+
+- Lưu Văn phòng.
+
+K/T TRƯỞNG BAN
+
+QUY CHẾ
+
+THỬ NGHIỆM TÀI LIỆU
+
+(Ban hành kèm theo Quyết định số 2-QĐ/BTN)
+
+Phần thứ nhất
+
+NHỮNG QUY ĐỊNH CHUNG
+
+Điều 1. Phạm vi
+
+Quy chế này áp dụng thử.
+
+PHỤ LỤC
+
+Danh mục tài liệu thử.
+"""
+    doc = parse_document(text, "qd")
+    header = next(p for p in doc.passages if p.kind == "header")
+    assert header.text.endswith("QUYẾT ĐỊNH:") and "Điều 1" not in header.text
+
+    def section_of(words: str) -> str:
+        return next(p.section for p in doc.passages if words in p.text)
+
+    assert section_of("Quyết định này có hiệu lực") == "Điều 2"
+    assert section_of("Quy chế này áp dụng thử.") == (
+        "QUY CHẾ THỬ NGHIỆM TÀI LIỆU › Phần thứ nhất. NHỮNG QUY ĐỊNH CHUNG › Điều 1. Phạm vi"
+    )
+    assert section_of("Danh mục tài liệu thử.").endswith("PHỤ LỤC")
+    signature = next(p for p in doc.passages if p.kind == "signature")
+    assert "Quy chế này" not in signature.text and "QUY CHẾ" not in signature.text
