@@ -44,8 +44,10 @@ the enacting line ("Ban Bí thư quy định … như sau:", "… QUYẾT ĐỊN
 first paragraph after the subject opens the document and belongs to the header. The header
 stops at any heading; it never holds an article. It is named after the type line.
 
-The title is the type and the subject: "QUY ĐỊNH VỀ PHÔNG LƯU TRỮ …" (subject in capitals:
-kept so), "Báo cáo kết quả …" (subject in lower case: the type written "Báo cáo").
+The title is the type and the subject, never the issuer line or a numbered heading: "QUY ĐỊNH
+VỀ PHÔNG LƯU TRỮ …" (HD 36 writes a party document's subject in capitals: kept as written),
+"Báo cáo kết quả …" (a subject in lower case, as NĐ 30/2020 writes it: the type is then
+written "Báo cáo"). A subject in capitals may be long (TITLE_MAX_WORDS).
 
 Body text before any heading is filed under the header's name ("KẾT LUẬN").
 
