@@ -32,7 +32,7 @@ CORPUS_SUFFIXES = (".jsonl",)
 ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 
 
-PARSER_VERSION = "4"  # bump when what a file yields (passages, embedded text) changes: all is re-indexed
+PARSER_VERSION = "5"  # bump when what a file yields (passages, embedded text) changes: all is re-indexed
 
 
 def content_hash(data: bytes) -> str:
