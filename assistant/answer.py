@@ -6,12 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.question import expected_kind, has_kind
+from assistant.instructions import is_instruction
+from assistant.kinds import kind_of, listing
 from assistant.relevance import QuestionTerms, coverage
 from assistant.retrieve import Hit
+from assistant.twins import twins
+from assistant.units import Scope, units_in
 from assistant.verify import Verification
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
+from vectorstore.tokenize import fold_accents
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các tài liệu hiện có."
 ANSWER_PASSAGES = 5        # how many top passages the quotes may come from
@@ -22,6 +26,11 @@ RANK_DECAY = 0.08          # a quote from the n-th passage is worth (1 - n * RAN
 CONTEXT_WEIGHT = 0.8       # a footnote sentence matched only with its citing sentence counts less
 LABEL_WORDS = 8            # a lead-in this short, without final punctuation, is quoted with what follows
 RUNNER_UP = 0.75           # further quotes must score at least this share of the best one
+UNIT_BONUS = 0.3           # for a clause naming the asked unit, in a passage naming several units
+LIST_PASSAGES = 8          # how many top passages a list question's list is looked for in
+LIST_RANK_DECAY = 0.04     # lists are looked for deeper, so a rank costs less
+LIST_COVERAGE = 0.5        # a list answers a list question when its heading, lead-in and items cover this much
+TWIN_DEPTH = 10            # how many hits are searched for same-template twins of the best quote
 
 
 @dataclass
@@ -104,21 +113,39 @@ def quote_units(text: str) -> list[str]:
     return units
 
 
-def score_unit(unit: str, terms: QuestionTerms, kind: str | None) -> float:
-    """How well the unit covers the question, plus a bonus when it holds the kind of fact asked for."""
-    return coverage(terms, unit) + (KIND_BONUS if has_kind(unit, kind) else 0.0)
+def is_title(unit: str, title: str) -> bool:
+    """Whether the unit is the document's title (type line and trích yếu): it names the document, it
+    answers nothing."""
+    unit, title = (" ".join(fold_accents(t.lower()).split()) for t in (unit, title))
+    return bool(unit) and (unit in title or (title in unit and len(unit) <= len(title) + 20))
 
 
-def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit]) -> list[tuple[int, str, float]]:
-    """Up to MAX_QUOTES (hit index, quoted text, score), best first, from distinct places."""
-    kind = expected_kind(question)
+def score_unit(unit: str, terms: QuestionTerms, question: str, kind=None) -> float:
+    """How well the unit covers the question, plus a bonus (up to KIND_BONUS) when it holds the kind of
+    fact asked for (assistant.kinds)."""
+    return coverage(terms, unit) + (KIND_BONUS * kind.bonus(unit, question) if kind else 0.0)
+
+
+def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
+                scope: Scope | None = None) -> list[tuple[int, str, float]]:
+    """Up to MAX_QUOTES (hit index, quoted text, score), best first, from distinct places. A sentence that
+    is an instruction to an automatic reader (assistant.instructions) is never quoted, nor, when the
+    question names units, a clause about another unit of the same level (assistant.units)."""
+    kind = kind_of(question)
     scored = []
+    # a passage naming several units (a table of communes) is where the asked unit's own clause must be picked
+    among_units = {i: len(units_in(h.passage.text)) > 1 for i, h in enumerate(hits[:ANSWER_PASSAGES])} if scope else {}
     for i, hit in enumerate(hits[:ANSWER_PASSAGES]):
         context = hit.passage.context  # a footnote is read with the sentence that cites it
+        if scope and scope.names(hit.passage):  # the unit's name counts as present in its own documents
+            context = f"{context} {scope.written}".strip()
         for unit in quote_units(hit.passage.text):
-            score = score_unit(unit, terms, kind)
+            if is_instruction(unit) or is_title(unit, hit.passage.doc_title) or (scope and not scope.quotable(unit)):
+                continue
+            score = score_unit(unit, terms, question, kind) + (UNIT_BONUS if among_units.get(i) and scope.mentions(unit)
+                                                              else 0.0)
             if context:
-                score = max(score, CONTEXT_WEIGHT * score_unit(f"{unit} {context}", terms, kind))
+                score = max(score, CONTEXT_WEIGHT * score_unit(f"{unit} {context}", terms, question, kind))
             scored.append((i, unit, score * (1 - RANK_DECAY * i)))
     scored.sort(key=lambda s: -s[2])
     if not scored or scored[0][2] <= 0:
@@ -127,17 +154,75 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit]) -> list[tu
     for cand in scored[1:]:
         if len(chosen) == MAX_QUOTES or cand[2] < RUNNER_UP * scored[0][2]:
             break
+        if cand[1].endswith(":"):
+            continue  # a lead-in alone answers nothing; it is quoted only with its items (list_answer)
         if all(cand[1] not in c[1] and c[1] not in cand[1] for c in chosen):
             chosen.append(cand)
     return chosen
 
 
-def build_answer(question: str, terms: QuestionTerms, hits: list[Hit], abstain: bool) -> Answer:
-    """Quote the answer from the hits, or abstain and list the closest passages."""
-    quotes = [] if abstain else best_quotes(question, terms, hits)
+def list_answer(question: str, terms: QuestionTerms, hits: list[Hit],
+                quote: tuple[int, str, float], library=None) -> Answer | None:
+    """For a list question: the lead-in and the items of the list among the top passages whose heading,
+    lead-in and items cover the question best (assistant.kinds.listing), when it covers at least LIST_COVERAGE;
+    else the list the best quote belongs to; None when there is no such list."""
+    passages = [h.passage for h in hits[:LIST_PASSAGES]]
+    found = listing.best_listing(question, terms, passages, LIST_RANK_DECAY) if kind_of(question) is listing else None
+    if found is None or found.score < LIST_COVERAGE:
+        found = listing.listing_at(hits[quote[0]].passage, quote[1])
+    if found is None:
+        return None
+    citations = Citations()
+    hit_of = {h.passage.id: h for h in hits}
+    lines = []
+    if found.lead:
+        lines.append(f"“{found.lead}” [{citations.cite(found.passage, found.lead, hit_of[found.passage.id].score)}]")
+    else:
+        lines.append(f"{found.label}:")
+    document = library.document_passages(found.passage.doc_id) if library is not None else []
+    items = listing.items_of(found, document)
+    for passage, item in items[:listing.MAX_ITEMS]:
+        hit = hit_of.get(passage.id)
+        lines.append(f"- “{item}” [{citations.cite(passage, item, hit.score if hit else 0.0)}]")
+    if len(items) > listing.MAX_ITEMS:
+        lines.append(f"… (còn {len(items) - listing.MAX_ITEMS} mục nữa trong đoạn đã dẫn)")
+    return Answer(question, "\n".join(lines), citations.sources, hits=hits)
+
+
+def twin_answer(question: str, hits: list[Hit], quote: tuple[int, str, float]) -> Answer | None:
+    """When the best quote has twins in same-template documents (assistant.twins) and the question names
+    no unit: each document's clause, labelled with the document."""
+    top = hits[quote[0]].passage
+    candidates = [(i, unit, h.passage.doc_id) for i, h in enumerate(hits[:TWIN_DEPTH])
+                  for unit in quote_units(h.passage.text) if not is_instruction(unit)]
+    found = twins(quote[1], top.doc_id, candidates)
+    if not found:
+        return None
+    citations = Citations()
+    lines = []
+    for index, unit in [(quote[0], quote[1]), *found]:
+        hit = hits[index]
+        lines.append(f"«{hit.passage.doc_title}»: “{unit}” [{citations.cite(hit.passage, unit, hit.score)}]")
+    return Answer(question, "\n\n".join(lines), citations.sources, hits=hits)
+
+
+def build_answer(question: str, terms: QuestionTerms, hits: list[Hit], abstain: bool,
+                 scope: Scope | None = None, library=None) -> Answer:
+    """Quote the answer from the hits, or abstain and list the closest passages. ``scope``: the units the
+    question names (assistant.units); without one, same-template documents are answered each apart.
+    ``library`` (vectorstore.library.Library) lets a list answer follow its list into the next passages."""
+    quotes = [] if abstain else best_quotes(question, terms, hits, scope)
     if not quotes:
         related = [Source(n + 1, h.passage, h.score) for n, h in enumerate(hits[:3])]
         return Answer(question, NOT_FOUND, [], abstained=True, related=related, hits=hits)
+    if kind_of(question) is listing or quotes[0][1].endswith(":"):
+        answer = list_answer(question, terms, hits, quotes[0], library)
+        if answer is not None:
+            return answer
+    if not scope:
+        answer = twin_answer(question, hits, quotes[0])
+        if answer is not None:
+            return answer
     citations = Citations()
     lines = []
     for hit_index, unit, _ in quotes:

@@ -15,12 +15,14 @@ import config
 from assistant.abbreviations import expand
 from assistant.answer import Answer, Source, build_answer
 from assistant.catalog import CitedDocument, build_catalog
+from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.question import normalize_question
-from assistant.relevance import unknown_names
+from assistant.relevance import coverage, unknown_names
 from assistant.render import document_label, where
 from assistant.retrieve import Hit, retrieve
+from assistant.units import Gazetteer, Scope, build_gazetteer
 from assistant.verify import render as render_verified
 from assistant.verify import verify
 from vectorstore.embedder import load_embedder
@@ -31,10 +33,22 @@ MIN_RELEVANCE = 0.59     # below this coverage of the question by its best passa
 RELEVANCE_PASSAGES = 3   # how many top passages may show that the documents answer
 LLM_PASSAGES = 5         # passages given to the language model
 MIN_VERIFIED = 0.5       # a model answer with a smaller share of verified sentences is replaced
+PASTE_FACTOR = 10        # a pasted block may be this many times MAX_QUESTION_CHARS; its question sentence is answered
 
 FALLBACK_FAILED = "Không dùng được mô hình ngôn ngữ ({reason}); dưới đây là câu trả lời trích xuất."
 FALLBACK_UNVERIFIED = ("Câu trả lời của mô hình không kiểm chứng được với tài liệu; "
                        "dưới đây là câu trả lời trích xuất.")
+
+
+def scoped(hits: list[Hit], scope: Scope, terms) -> list[Hit]:
+    """The hits for a question that names units: documents about another unit of the asked tier left out;
+    passages that name an asked unit (or whose document does) first, in their order, their coverage of the
+    question counting the unit's name as present (a report of Huyện ủy Tây Sơn speaks of huyện Tây Sơn)."""
+    kept = [h for h in hits if scope.document_in_scope(h.passage.doc_id)]
+    for hit in kept:
+        if scope.names(hit.passage):
+            hit.coverage = coverage(terms, f"{hit.passage.index_text}\n{scope.written}")
+    return sorted(kept, key=lambda h: not scope.names(h.passage))
 
 
 class QuestionError(ValueError):
@@ -53,11 +67,19 @@ class Assistant:
 
             self.llm = LLM(self.settings)
         self._catalog: tuple[int, dict[str, CitedDocument]] = (-1, {})
+        self._gazetteer: tuple[int, Gazetteer] = (-1, Gazetteer())
 
     @property
     def mode(self) -> str:
         """"llm" when a language model writes the answers, else "extractive"."""
         return "llm" if self.llm is not None else "extractive"
+
+    def gazetteer(self) -> Gazetteer:
+        """The units the library mentions and the unit each document is about, rebuilt when the library changes."""
+        if self._gazetteer[0] != self.library.revision:
+            self._gazetteer = (self.library.revision,
+                               build_gazetteer(self.library.passages(), self.library.documents()))
+        return self._gazetteer[1]
 
     def catalog(self) -> dict[str, CitedDocument]:
         """The catalog of cited documents, rebuilt only when the library has changed."""
@@ -66,16 +88,19 @@ class Assistant:
         return self._catalog[1]
 
     def check(self, question: str) -> str:
-        """The question, normalised; QuestionError with a Vietnamese message if it cannot be asked."""
+        """The question to answer, normalised: of a pasted block (notes, then the question), its question
+        sentence (assistant.focus). QuestionError with a Vietnamese message if it cannot be asked: empty, a
+        block over PASTE_FACTOR × MAX_QUESTION_CHARS, or a question sentence over MAX_QUESTION_CHARS."""
         question = normalize_question(question or "")
         if not question:
             raise QuestionError("Vui lòng nhập câu hỏi.")
         limit = self.settings.max_question_chars
-        if len(question) > limit:
+        asked = question_sentence(question) if len(question) <= PASTE_FACTOR * limit else question
+        if len(asked) > limit:
             raise QuestionError(
-                f"Câu hỏi quá dài ({len(question):,} ký tự). Vui lòng rút gọn dưới {limit:,} ký tự.".replace(",", ".")
+                f"Câu hỏi quá dài ({len(asked):,} ký tự). Vui lòng rút gọn dưới {limit:,} ký tự.".replace(",", ".")
             )
-        return question
+        return asked
 
     def ask(self, question: str, k: int | None = None, history: list[tuple[str, str]] | None = None) -> Answer:
         """The answer to the question (see stream), once it is complete."""
@@ -91,16 +116,21 @@ class Assistant:
         history holds the previous turns as (question, answer text) pairs; a follow-up question is made
         standalone from them before retrieval."""
         started = time.perf_counter()
-        question = self.check(question)
-        asked = self._standalone(question, history or [])
+        focused = self.check(question)
+        question = normalize_question(question)
+        asked = self._standalone(focused, history or [])
         expanded, applied = expand(asked)
         answer = self._from_catalog(asked)
         if answer is None:
+            gazetteer = self.gazetteer()
+            scope = Scope(gazetteer.asked(asked), gazetteer)
             abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
             hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations)
+            if scope:
+                hits = scoped(hits, scope, terms)
             relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
-            unknown = unknown_names(asked, [h.passage.index_text for h in hits])
-            answer = build_answer(asked, terms, hits, abstain=relevance < MIN_RELEVANCE or bool(unknown))
+            unknown = unknown_names(asked, [h.passage.index_text for h in hits]) + gazetteer.unknown(asked)
+            answer = build_answer(asked, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
             answer.relevance = relevance
             if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
                 answer = yield from self._generate(asked, answer)

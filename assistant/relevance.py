@@ -72,10 +72,11 @@ def unknown_names(question: str, candidates: list[str]) -> list[str]:
 
 
 def names(question: str) -> list[str]:
-    """Runs of two or more capitalised words, the question's first word excepted."""
+    """Runs of two or more capitalised words, the question's first word excepted; a word in capitals
+    («TW», «BBT», «THCS») is an abbreviation or a code, not part of a name."""
     found, run = [], []
     for i, token in enumerate(re.findall(r"[\w/-]+", question)):
-        if i > 0 and token[0].isupper() and token.isalpha():
+        if i > 0 and token[0].isupper() and token.isalpha() and not (len(token) > 1 and token.isupper()):
             run.append(token)
             continue
         if len(run) >= 2:
