@@ -48,7 +48,7 @@ _KINDS = [
     ("issued", r"\bban hanh (?:vao )?(?:ngay|khi|luc|thoi gian|nam|thang) (?:nao|bao gio)\b|\bngay ban hanh\b"
                r"|\bky (?:vao )?ngay nao\b|\b(?:ngay|khi|luc) nao\b.*\bban hanh\b|\bban hanh khi nao\b"),
     ("subject", r"\bve (?:van de|viec|noi dung) (?:gi|nao)\b|\bnoi ve (?:gi|dieu gi|van de gi)\b|\btrich yeu\b"
-                r"|\bban ve (?:van de )?gi\b|\bnoi dung (?:chinh )?(?:la )?gi\b|\bve gi\b"),
+                r"|\bban ve (?:van de )?gi\b|\b(?<!nhung )noi dung (?:chinh )?(?:la )?gi\b|\bve gi\b"),
     ("which", r"\bvan ban nao\b"),
 ]
 _KIND_RES = [(k, re.compile(p)) for k, p in _KINDS]
@@ -72,6 +72,7 @@ WHICH_PAIRS = 2              # title word pairs a "văn bản nào" question sha
 WHICH_COVER = 0.8            # ... and the share of its content words found in that document's title
 _DATELINE = re.compile(r"[^\n]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _IN_FORCE = re.compile(r"co hieu luc(?: thi hanh)?(?: ke)? tu|co hieu luc ke tu|co hieu luc thi hanh")
+_IN_FORCE_FROM = re.compile(r"co hieu luc(?: thi hanh)?(?: ke)? tu (?:ngay \d|ngay ky|\d)")
 
 
 def fact_kind(question: str) -> str | None:
@@ -210,6 +211,8 @@ def _in_force(library, doc_id: str, passages: list[Passage], c: Citations) -> li
     own = fold((library.document(doc_id).get("metadata") or {}).get("doc_type", "") or "")
     found = _body_sentence(passages, lambda u: _IN_FORCE.search(u) is not None and "truoc ngay" not in u)
     found = [f for f in found if own and own + " nay" in fold(f[1])] or found
+    # the sentence that gives the date («… này có hiệu lực thi hành từ ngày …») before one that only mentions it
+    found.sort(key=lambda f: (not _IN_FORCE_FROM.search(fold(f[1])), " nay co hieu luc" not in fold(f[1])))
     return [f"“{unit}” [{c.cite(p, unit)}]" for p, unit in found[:1]]
 
 

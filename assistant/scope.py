@@ -9,7 +9,8 @@ A question may name a document of the library
     clause where the body acts ("Ban Thường vụ Huyện ủy Tây Sơn báo cáo …");
   * by its type and title words ("Hướng dẫn đổi mới Bản tin sinh hoạt chi bộ" → the Hướng dẫn whose title shares
     its word pairs);
-  * by "báo cáo này" / "văn bản này" when the library holds a single document of that type.
+  * by "báo cáo này" / "văn bản này", or the type alone ("Ai ký báo cáo?"), when the library holds a single
+    document of that type.
 Everything is compared accent-folded (``ingest.references.fold``), so questions typed without diacritics work.
 
 Conservative by design (a wrong document is worse than none): a question that names a document by number that
@@ -230,6 +231,10 @@ def named_documents(question: str, library) -> list[str]:
     if this:
         named = TYPE_WORDS[re.sub(r"\s+", " ", this.group(1))] if this.group(1) else ""
         of_type = [p for p in profs if not named or p.doc_type == named]
+        if len(of_type) == 1:
+            return [of_type[0].doc_id]
+    if len(types) == 1:  # «Ai ký báo cáo?»: the library's only document of that type
+        of_type = [p for p in profs if p.doc_type in types]
         if len(of_type) == 1:
             return [of_type[0].doc_id]
     return []
