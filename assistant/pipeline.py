@@ -18,8 +18,9 @@ from assistant.catalog import CitedDocument, build_catalog
 from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
 from assistant.lookup import answer_from_catalog, reference_question
+from assistant.paraphrases import with_alternatives
 from assistant.question import normalize_question
-from assistant.relevance import coverage, unknown_names
+from assistant.relevance import coverage, missing_rare, unknown_names
 from assistant.render import document_label, where
 from assistant.retrieve import Hit, retrieve
 from assistant.units import Gazetteer, Scope, build_gazetteer
@@ -35,6 +36,7 @@ LLM_PASSAGES = 5         # passages given to the language model
 MIN_VERIFIED = 0.5       # a model answer with a smaller share of verified sentences is replaced
 PASTE_FACTOR = 10        # a pasted block may be this many times MAX_QUESTION_CHARS; its question sentence is answered
 
+NOT_SPOKEN_OF = "Các đoạn gần nhất không nói đến {words}."
 FALLBACK_FAILED = "Không dùng được mô hình ngôn ngữ ({reason}); dưới đây là câu trả lời trích xuất."
 FALLBACK_UNVERIFIED = ("Câu trả lời của mô hình không kiểm chứng được với tài liệu; "
                        "dưới đây là câu trả lời trích xuất.")
@@ -49,6 +51,20 @@ def scoped(hits: list[Hit], scope: Scope, terms) -> list[Hit]:
         if scope.names(hit.passage):
             hit.coverage = coverage(terms, f"{hit.passage.index_text}\n{scope.written}")
     return sorted(kept, key=lambda h: not scope.names(h.passage))
+
+
+def cited_first(hits: list[Hit], sources: list[Source]) -> list[Hit]:
+    """The hits reranked by the answer: the passages it quotes first (in the order of their markers), then the
+    others in their order. Choosing the quote weighs more than retrieval can (the kind of fact asked for, the
+    clause rather than the passage), so the quoted passages are the best evidence."""
+    cited = [s.passage.id for s in sources]
+    return sorted(hits, key=lambda h: cited.index(h.passage.id) if h.passage.id in cited else len(cited))
+
+
+def _answered_text(answer: Answer, scope: Scope) -> str:
+    """What the answer rests on: its first cited passage (with its context and, in scope, the unit's name)."""
+    passage = answer.sources[0].passage
+    return "\n".join([passage.index_text, scope.written if scope and scope.names(passage) else ""])
 
 
 class QuestionError(ValueError):
@@ -125,13 +141,18 @@ class Assistant:
             gazetteer = self.gazetteer()
             scope = Scope(gazetteer.asked(asked), gazetteer)
             abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
-            hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations)
+            hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations,
+                                   search=with_alternatives(expanded))
             if scope:
                 hits = scoped(hits, scope, terms)
             relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
             unknown = unknown_names(asked, [h.passage.index_text for h in hits]) + gazetteer.unknown(asked)
             answer = build_answer(asked, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
             answer.relevance = relevance
+            if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
+                answer = build_answer(asked, terms, hits, True)
+                answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
+            answer.hits = cited_first(answer.hits, answer.sources)
             if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
                 answer = yield from self._generate(asked, answer)
         answer.question = question

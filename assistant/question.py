@@ -11,7 +11,8 @@ from vectorstore.tokenize import fold_accents
 STOPWORDS = set(
     "ai bao giờ nhiêu nào gì là có không của các và được những thế như sao ở tại trong từ đến với cho "
     "về đã sẽ thì mà hay hoặc này đó kia một vì để khi ra vào lên xuống hiện nay nơi tới mình "
-    "chúng ta trên dưới sau trước hơn nữa còn mọi cần gồm phần trăm".split()
+    "chúng ta trên dưới sau trước hơn nữa còn mọi cần gồm phần trăm muốn đang thường nhắc coi xin hãy biết "
+    "vui lòng mấy đâu rồi nhé ạ buổi cuộc".split()
 )
 _FOLDED_STOPWORDS = {fold_accents(w) for w in STOPWORDS}
 

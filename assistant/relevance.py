@@ -8,17 +8,20 @@ import math
 import re
 from dataclasses import dataclass
 
+from assistant.paraphrases import paraphrases
 from assistant.question import is_stopword
 from vectorstore.library import Library
 from vectorstore.tokenize import fold_accents, tokenize, words
 
 UNSEEN_PAIR_WEIGHT = 2.0
+RARE_WEIGHT = 4.0        # a question word this rare in the library (IDF) must be in the passage that answers
 
 
 @dataclass(frozen=True)
 class QuestionTerms:
     weights: dict[str, float]               # content word (as typed, lower-cased) -> rarity weight
     pairs: dict[tuple[str, str], float]     # adjacent content words, accent-folded -> weight
+    paraphrases: tuple = ()                 # (phrase words as typed, folded alternatives): assistant.paraphrases
 
 
 def question_terms(
@@ -37,8 +40,26 @@ def question_terms(
         (fold_accents(a), fold_accents(b)) for a, b in zip(ws, ws[1:], strict=False)
         if not is_stopword(a) and not is_stopword(b)
     }
-    seen = set().union(*(text_pairs(t) for t in candidates)) if candidates else set()
-    return QuestionTerms(weights, {p: 1.0 if p in seen else UNSEEN_PAIR_WEIGHT for p in pairs})
+    found = tuple(paraphrases(question))
+    seen = set().union(*(text_pairs(t) | _paraphrased_pairs(found, t) for t in candidates)) if candidates else set()
+    return QuestionTerms(weights, {p: 1.0 if p in seen else UNSEEN_PAIR_WEIGHT for p in pairs}, found)
+
+
+def _present_phrases(found, text: str) -> list[tuple[str, ...]]:
+    """The question's glossary phrases that the text writes in one of their wordings."""
+    if not found:
+        return []
+    folded = f" {' '.join(fold_accents(w) for w in words(text))} "
+    return [typed for typed, alternatives in found
+            if any(f" {a} " in folded for a in (*alternatives, " ".join(fold_accents(w) for w in typed)))]
+
+
+def _paraphrased_pairs(found, text: str) -> set[tuple[str, str]]:
+    pairs = set()
+    for typed in _present_phrases(found, text):
+        folded = [fold_accents(w) for w in typed]
+        pairs |= set(zip(folded, folded[1:], strict=False))
+    return pairs
 
 
 def text_pairs(text: str) -> set[tuple[str, str]]:
@@ -49,15 +70,18 @@ def text_pairs(text: str) -> set[tuple[str, str]]:
 def coverage(terms: QuestionTerms, text: str) -> float:
     """0..1: weighted share of the question's words in the text, averaged with the share of its pairs.
 
-    A word typed with diacritics must match exactly; one typed without matches either way."""
+    A word typed with diacritics must match exactly; one typed without matches either way. The words of a
+    glossary phrase (assistant.paraphrases) are present when the text writes the phrase in any of its wordings."""
     total = sum(terms.weights.values())
     if not total:
         return 0.0
     tokens = set(tokenize(text))
+    for typed in _present_phrases(terms.paraphrases, text):
+        tokens.update(typed)
     unigram = sum(w for t, w in terms.weights.items() if t in tokens) / total
     if not terms.pairs:
         return unigram
-    present = text_pairs(text)
+    present = text_pairs(text) | _paraphrased_pairs(terms.paraphrases, text)
     pairs = sum(w for p, w in terms.pairs.items() if p in present) / sum(terms.pairs.values())
     return (unigram + pairs) / 2
 
@@ -85,3 +109,14 @@ def names(question: str) -> list[str]:
     if len(run) >= 2:
         found.append(" ".join(run))
     return found
+
+
+def missing_rare(terms: QuestionTerms, text: str) -> list[str]:
+    """The question's rare words (IDF weight ≥ RARE_WEIGHT: «nữ», «mét», «bầu») that the text lacks, rarest
+    first. A question that names something this specific, which the answering passage does not speak of,
+    asks what the documents do not say («Có bao nhiêu đảng viên nữ?» over «… 4.663 đảng viên»)."""
+    tokens = set(tokenize(text))
+    for typed in _present_phrases(terms.paraphrases, text):
+        tokens.update(typed)
+    rare = [(w, weight) for w, weight in terms.weights.items() if weight >= RARE_WEIGHT and w not in tokens]
+    return [w for w, _ in sorted(rare, key=lambda r: -r[1])]

@@ -46,14 +46,16 @@ def _doc_numbers_asked(library: Library, question: str) -> list[str]:
 
 
 def retrieve(
-    library: Library, question: str, k: int = 10, ignore: frozenset[str] = frozenset()
+    library: Library, question: str, k: int = 10, ignore: frozenset[str] = frozenset(), search: str = ""
 ) -> tuple[list[Hit], QuestionTerms]:
     """The k passages that best match the question, best first, and the question's weighted terms.
 
-    Words in `ignore` (abbreviations already written out in the question) do not count for coverage."""
+    Words in `ignore` (abbreviations already written out in the question) do not count for coverage.
+    `search`, when given, is what the retrievers look for instead of the question (the question with the
+    documents' wordings of its phrases, assistant.paraphrases); coverage is always of the question."""
     depth = max(CANDIDATES, k)
-    dense = library.dense_search(question, depth)
-    sparse = library.bm25_search(question, depth)
+    dense = library.dense_search(search or question, depth)
+    sparse = library.bm25_search(search or question, depth)
     bm25_score = dict(sparse)
     by_number: list[str] = []
     for key in _doc_numbers_asked(library, question):
