@@ -123,6 +123,15 @@ def test_district_no_document_mentions_abstains(twins_assistant, question):
     assert EAST[1] not in answer.text and WEST[1] not in answer.text
 
 
+@pytest.mark.xfail(reason="units: «xã Thử Đông» is in no document (only huyện Thử Đông is), but Gazetteer.unknown "
+                          "accepts any known unit of the same name and Gazetteer.asked falls back to the name alone: "
+                          "the district's 4.317 is given as the commune's figure", strict=True)
+def test_commune_named_like_a_district_is_not_the_district(twins_assistant):
+    answer = twins_assistant.ask("Đảng bộ xã Thử Đông có bao nhiêu đảng viên?")
+    assert EAST[1] not in answer.text and WEST[1] not in answer.text
+    assert answer.abstained
+
+
 @pytest.mark.parametrize(("question", "index"), [
     ("Đảng bộ huyện có bao nhiêu đảng viên?", 1),
     ("Năm 2023 toàn Đảng bộ kết nạp bao nhiêu đảng viên?", 2),
