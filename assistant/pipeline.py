@@ -17,6 +17,7 @@ from assistant.answer import Answer, Source, build_answer
 from assistant.catalog import CitedDocument, build_catalog
 from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
+from assistant.kinds import answers, kind_of
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.paraphrases import with_alternatives
 from assistant.question import normalize_question
@@ -37,6 +38,7 @@ MIN_VERIFIED = 0.5       # a model answer with a smaller share of verified sente
 PASTE_FACTOR = 10        # a pasted block may be this many times MAX_QUESTION_CHARS; its question sentence is answered
 
 NOT_SPOKEN_OF = "Các đoạn gần nhất không nói đến {words}."
+NO_FACT_OF_KIND = "Các đoạn gần nhất không nêu điều được hỏi (số liệu hoặc tên người)."
 FALLBACK_FAILED = "Không dùng được mô hình ngôn ngữ ({reason}); dưới đây là câu trả lời trích xuất."
 FALLBACK_UNVERIFIED = ("Câu trả lời của mô hình không kiểm chứng được với tài liệu; "
                        "dưới đây là câu trả lời trích xuất.")
@@ -59,6 +61,10 @@ def cited_first(hits: list[Hit], sources: list[Source]) -> list[Hit]:
     clause rather than the passage), so the quoted passages are the best evidence."""
     cited = [s.passage.id for s in sources]
     return sorted(hits, key=lambda h: cited.index(h.passage.id) if h.passage.id in cited else len(cited))
+
+
+def _quotes(answer: Answer) -> list[str]:
+    return [q for source in answer.sources for q in source.quotes]
 
 
 def _answered_text(answer: Answer, scope: Scope) -> str:
@@ -152,6 +158,9 @@ class Assistant:
             if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
                 answer = build_answer(asked, terms, hits, True)
                 answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
+            elif not answer.abstained and not answers(kind_of(asked), _quotes(answer), asked):
+                answer = build_answer(asked, terms, hits, True)
+                answer.notice = NO_FACT_OF_KIND
             answer.hits = cited_first(answer.hits, answer.sources)
             if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
                 answer = yield from self._generate(asked, answer)

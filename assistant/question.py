@@ -15,6 +15,10 @@ STOPWORDS = set(
     "vui lòng mấy đâu rồi nhé ạ buổi cuộc".split()
 )
 _FOLDED_STOPWORDS = {fold_accents(w) for w in STOPWORDS}
+# Generic verbs: content words, but a question may use them where the answering passage uses another verb
+# («tuổi nghỉ hưu dùng để tính …» / «… theo Nghị định số 135/2020/NĐ-CP»): never alone a sign that the
+# documents do not answer (assistant.relevance.missing_rare).
+SOFT_WORDS = set("dùng làm đưa giữ mở lập gửi nhận tính bàn nói hỏi nêu ghi xem đặt lấy".split())
 
 
 def normalize_question(text: str) -> str:
@@ -26,3 +30,9 @@ def is_stopword(word: str) -> bool:
     """A function word; a word typed without diacritics is compared without them."""
     folded = fold_accents(word)
     return word in STOPWORDS if folded != word else folded in _FOLDED_STOPWORDS
+
+
+def is_soft(word: str) -> bool:
+    """A generic verb (SOFT_WORDS); a word typed without diacritics is compared without them."""
+    folded = fold_accents(word)
+    return word in SOFT_WORDS if folded != word else folded in {fold_accents(w) for w in SOFT_WORDS}

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.paraphrases import paraphrases
-from assistant.question import is_stopword
+from assistant.question import is_soft, is_stopword
 from vectorstore.library import Library
 from vectorstore.tokenize import fold_accents, tokenize, words
 
@@ -118,5 +118,6 @@ def missing_rare(terms: QuestionTerms, text: str) -> list[str]:
     tokens = set(tokenize(text))
     for typed in _present_phrases(terms.paraphrases, text):
         tokens.update(typed)
-    rare = [(w, weight) for w, weight in terms.weights.items() if weight >= RARE_WEIGHT and w not in tokens]
+    rare = [(w, weight) for w, weight in terms.weights.items()
+            if weight >= RARE_WEIGHT and w not in tokens and not is_soft(w)]
     return [w for w, _ in sorted(rare, key=lambda r: -r[1])]

@@ -4,6 +4,11 @@
 were ranked that happens to hold other numbers: a unit earns half the bonus for holding a number, the
 whole bonus when a number stands right before (or right after "là"/":") the words that follow
 "bao nhiêu" / "mấy" in the question.
+
+A clause answers (``answered_by``, REQUIRED) only when a number stands within BIND_BEFORE words before or
+BIND_AFTER words after the asked noun — the words after «bao nhiêu»/«mấy», or, for «bao nhiêu phần trăm»,
+the words before it («được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»): «giám đốc Trung tâm 10%» does
+not answer how much phụ cấp is. A question whose noun cannot be told («… là bao nhiêu?») needs any number.
 """
 
 from __future__ import annotations
@@ -13,10 +18,17 @@ import re
 from vectorstore.tokenize import fold_accents
 
 NAME = "number"
+REQUIRED = True
 _ASKS = re.compile(r"\b(?:bao nhieu|may (?=\w)|ty le|phan tram|so luong|bao lau|toi thieu|toi da)\b")
 _NOUN = re.compile(r"\b(?:bao nhieu|may)\s+((?:\w+\s*){1,3})")
 _NUMBER = re.compile(r"\d")
 _SKIP = {"phan", "tram", "la", "thi", "duoc", "co", "nguoi", "tien", "ngay", "nam"}
+_SHARE = re.compile(r"((?:\w+\s+){1,2})(?:bao nhieu|may)\s+(?:phan tram|%)")
+_GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so"}
+_ALTERNATIVES = {"tien": ("dong",)}     # «bao nhiêu tiền» is answered in đồng
+BIND_BEFORE = 4
+BIND_AFTER = 5
+_TOKEN = re.compile(r"\d[\d.,/%]*|\w+")
 
 
 def asks(folded: str) -> bool:
@@ -41,3 +53,34 @@ def bonus(unit: str, question: str) -> float:
         if re.search(bound, folded):
             return 1.0
     return 0.5
+
+
+def bound_noun(question: str) -> list[str]:
+    """The folded words a number must be bound to: those after «bao nhiêu»/«mấy» (one or two), or before
+    «bao nhiêu phần trăm»; [] when the question does not tell."""
+    folded = fold_accents(question.lower())
+    share = _SHARE.search(folded)
+    if share:
+        return [w for w in share.group(1).split() if w not in _GENERIC_BEFORE][-2:]
+    m = _NOUN.search(folded)
+    if not m:
+        return []
+    words = [w for w in m.group(1).split() if w not in {"la", "thi", "duoc", "co"}]
+    return words[:1] if words and words[0] in ("phan", "ty") else words[:2]
+
+
+def answered_by(unit: str, question: str) -> bool:
+    """Whether the unit holds a number bound to the asked noun (any number when the noun cannot be told)."""
+    if not _NUMBER.search(unit):
+        return False
+    noun = bound_noun(question)
+    if not noun or noun[0] in ("phan", "ty"):
+        return True
+    tokens = [t for t in _TOKEN.findall(fold_accents(unit.lower()))]
+    heads = {noun[0], *_ALTERNATIVES.get(noun[0], ())}
+    for i, token in enumerate(tokens):
+        if token in heads:
+            window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + 1:i + 1 + BIND_AFTER]
+            if any(t[0].isdigit() for t in window):
+                return True
+    return False
