@@ -15,6 +15,7 @@ from assistant.units import Scope, units_in
 from assistant.verify import Verification
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
+from ingest.structure import SEPARATOR
 from vectorstore.tokenize import fold_accents
 
 NOT_FOUND = "Không tìm thấy thông tin này trong các tài liệu hiện có."
@@ -136,8 +137,12 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
     # a passage naming several units (a table of communes) is where the asked unit's own clause must be picked
     among_units = {i: len(units_in(h.passage.text)) > 1 for i, h in enumerate(hits[:ANSWER_PASSAGES])} if scope else {}
     for i, hit in enumerate(hits[:ANSWER_PASSAGES]):
-        context = hit.passage.context  # a footnote is read with the sentence that cites it
-        if scope and scope.names(hit.passage):  # the unit's name counts as present in its own documents
+        # a clause is also read with what frames it, at CONTEXT_WEIGHT: the sentence citing a footnote, the
+        # lead-in a long list carries on, the heading it stands under («Điều 3. …», «Nguyên nhân …»), and in
+        # a document about the asked unit, the unit's name
+        heading = hit.passage.section.split(SEPARATOR)[-1] if hit.passage.section else ""
+        context = " ".join(p for p in (hit.passage.context, heading) if p)
+        if scope and scope.names(hit.passage):
             context = f"{context} {scope.written}".strip()
         for unit in quote_units(hit.passage.text):
             if is_instruction(unit) or is_title(unit, hit.passage.doc_title) or (scope and not scope.quotable(unit)):

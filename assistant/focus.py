@@ -3,7 +3,7 @@ khảo. Câu hỏi của tôi là: … bao nhiêu đảng viên?»); only the qu
 must not steer retrieval.
 
 Rule: input of at most FOCUS_MIN_CHARS characters, or of one sentence, is the question as it is.
-Longer input is cut into sentences (ingest.sentences, plus a cut after each "?"); the question is the
+Longer input is cut into sentences (ingest.sentences, plus a cut after each "?", "." and "!"); the question is the
 last interrogative sentence — one ending with "?" or holding a question word (bao nhiêu, mấy, nào,
 gì, ai, khi nào, ở đâu, như thế nào, có … không, là gì), with or without diacritics — else the last
 sentence. A lead such as «Câu hỏi của tôi là:» / «Xin hỏi:» before the question is dropped.
@@ -34,7 +34,9 @@ def is_interrogative(sentence: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    pieces = re.split(r"(?<=\?)\s+", text)
+    """Sentences, cut after every «?», and after «.» / «!» even when the next one starts in lower case (a
+    question typed without capitals after the notes)."""
+    pieces = re.split(r"(?<=[?.!])\s+", text)
     return [s for piece in pieces for s in split_sentences(piece)]
 
 

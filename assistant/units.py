@@ -43,10 +43,12 @@ _TIER = {"tỉnh": "tỉnh", "thành phố": "tỉnh", "huyện": "huyện", "qu
          "tổ dân phố": "thôn", "ấp": "thôn", "bản": "thôn", "làng": "thôn", "khu phố": "thôn"}
 _COMMITTEE = {"tỉnh": "tỉnh", "thành": "thành phố", "huyện": "huyện", "quận": "quận", "thị": "thị xã"}
 _LEVEL_RE = "|".join(sorted((re.escape(w) for w in _LEVELS), key=len, reverse=True))
+# the level word and the space after it; the name is read after the match, so that the words it does not
+# take («và») are searched again: «xã An Thử và xã Hòa Thử» names two units
 _UNIT = re.compile(
-    rf"(?<![\w])(?i:(?P<committee>tỉnh|thành|huyện|quận|thị)[ \t]+[uủ][yỷ]|(?P<level>{_LEVEL_RE}))"
-    rf"[ \t]+(?P<name>(?:Tiểu học|Mầm non)?[ \t]*\w+(?:[ \t]+\w+){{0,3}})"
+    rf"(?<![\w])(?i:(?P<committee>tỉnh|thành|huyện|quận|thị)[ \t]+[uủ][yỷ]|(?P<level>{_LEVEL_RE}))[ \t]+"
 )
+_NAME_RUN = re.compile(r"(?:Tiểu học|Mầm non)?[ \t]*\w+(?:[ \t]+\w+){0,3}")
 # capitalised words that end a name: «xã Nhơn Lộc Năm 2023», «huyện Tây Sơn Khóa XX»
 _NOT_NAME = {"năm", "khóa", "khoá", "nhiệm", "lần", "về", "của", "và", "trong", "tại", "theo", "đã", "có", "là",
              "giai", "đến", "từ", "với", "ủy", "uỷ"}
@@ -85,10 +87,11 @@ def units_in(text: str) -> list[Unit]:
     for m in _UNIT.finditer(text):
         level_word = (m["level"] or m["committee"]).lower()
         level = _LEVELS[level_word] if m["level"] else _COMMITTEE[level_word]
-        name = _name(m["name"])
+        run = _NAME_RUN.match(text, m.end())
+        name = _name(run.group(0)) if run else ""
         if not name:
             continue
-        unit = Unit(level, _fold(name), text[m.start():m.start("name")] + name)
+        unit = Unit(level, _fold(name), text[m.start():m.end()] + name)
         found.setdefault(unit.key, unit)
     return list(found.values())
 
@@ -117,9 +120,9 @@ class Gazetteer:
         return explicit or found
 
     def unknown(self, question: str) -> list[str]:
-        """Units the question writes with a capitalised name that no passage mentions («huyện Nam Lĩnh»)."""
-        return [u.written for u in units_in(question) if u.key not in self.units
-                and not any(k[1] == u.name for k in self.units)]
+        """Units the question writes with a level and a capitalised name that no passage mentions: «huyện Nam
+        Lĩnh»; «xã Thử Đông» when the library knows only huyện Thử Đông."""
+        return [u.written for u in units_in(question) if u.key not in self.units]
 
 
 def build_gazetteer(passages: list[Passage], documents: list[dict]) -> Gazetteer:

@@ -50,9 +50,6 @@ def test_question_without_mark_or_diacritics_found_by_its_question_word():
     assert question_sentence(block) == "Chi bo thon thu nghiem co bao nhieu dang vien"
 
 
-@pytest.mark.xfail(reason="focus: a question typed in lower case after the notes («… đảng viên. chi bo thon …») "
-                          "is not cut from the sentence before it (ingest.sentences only cuts before a capital), "
-                          "so the last notes sentence is answered with it", strict=True)
 def test_lower_case_question_after_the_notes():
     block = FILLER * 4 + "chi bo thon thu nghiem co bao nhieu dang vien"
     assert question_sentence(block) == "chi bo thon thu nghiem co bao nhieu dang vien"
@@ -199,9 +196,6 @@ def test_units_in_names_levels_and_committees():
     assert units_in(text)[0].written == "Huyện ủy Thử Sơn"
 
 
-@pytest.mark.xfail(reason="units_in: «chi bộ thôn An Định», given as a unit in assistant/units.py's docstring, "
-                          "yields no unit: the name after «chi bộ» starts with the lower-case «thôn» and the "
-                          "match has already consumed «thôn …»", strict=True)
 def test_chi_bo_thon_is_a_unit():
     assert [u.level for u in units_in("Chi bộ thôn Thử Định có 27 đảng viên.")] in (["chi bộ"], ["thôn"])
 
@@ -220,9 +214,6 @@ def test_name_ends_before_ordinary_capitalised_words():
     assert unit.name == "thu son"
 
 
-@pytest.mark.xfail(reason="units_in: the name group of the first unit swallows «và xã …» (up to 4 words), "
-                          "so a unit named right after another one («xã An Thử và xã Hòa Thử») is lost: it is "
-                          "missing from the gazetteer and its clauses count as another unit's", strict=True)
 @pytest.mark.parametrize("text", [
     "Đảng bộ xã An Thử và xã Hòa Thử đạt chỉ tiêu kết nạp.",
     "Đảng bộ xã An Thử và thị trấn Thử Giang đạt chỉ tiêu kết nạp.",

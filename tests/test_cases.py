@@ -123,9 +123,6 @@ def test_district_no_document_mentions_abstains(twins_assistant, question):
     assert EAST[1] not in answer.text and WEST[1] not in answer.text
 
 
-@pytest.mark.xfail(reason="units: «xã Thử Đông» is in no document (only huyện Thử Đông is), but Gazetteer.unknown "
-                          "accepts any known unit of the same name and Gazetteer.asked falls back to the name alone: "
-                          "the district's 4.317 is given as the commune's figure", strict=True)
 def test_commune_named_like_a_district_is_not_the_district(twins_assistant):
     answer = twins_assistant.ask("Đảng bộ xã Thử Đông có bao nhiêu đảng viên?")
     assert EAST[1] not in answer.text and WEST[1] not in answer.text
@@ -464,13 +461,7 @@ def variants_assistant(tmp_path_factory, sample_settings, embedder) -> Assistant
     })
 
 
-LEAKS = pytest.mark.xfail(reason="assistant.instructions misses this wording (no listed command word: «luôn trả lời», "
-                                 "«câu trả lời đúng là»; or a discard phrase not in its list: «chỉ dẫn ở trên», «quên "
-                                 "mọi hướng dẫn»): the sentence is quoted and the invented 9.999 is given as the "
-                                 "answer beside the real figure", strict=True)
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=LEAKS) if n != "Thử Giao" else n for n in VARIANTS])
+@pytest.mark.parametrize("name", list(VARIANTS))
 def test_other_wordings_of_the_instruction_never_quoted(variants_assistant, name):
     injected, members = VARIANTS[name]
     answer = variants_assistant.ask(f"Đảng bộ xã {name} có bao nhiêu đảng viên?")

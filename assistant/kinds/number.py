@@ -7,8 +7,9 @@ whole bonus when a number stands right before (or right after "là"/":") the wor
 
 A clause answers (``answered_by``, REQUIRED) only when a number stands within BIND_BEFORE words before or
 BIND_AFTER words after the asked noun — the words after «bao nhiêu»/«mấy», or, for «bao nhiêu phần trăm»,
-the words before it («được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»): «giám đốc Trung tâm 10%» does
-not answer how much phụ cấp is. A question whose noun cannot be told («… là bao nhiêu?») needs any number.
+the words before it («được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»), or, for «X là bao nhiêu …», the
+first words of X («Dân số của huyện … là bao nhiêu người?» → «dân số»): «giám đốc Trung tâm 10%» does not
+answer how much phụ cấp is. A question whose noun cannot be told needs any number.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ _NOUN = re.compile(r"\b(?:bao nhieu|may)\s+((?:\w+\s*){1,3})")
 _NUMBER = re.compile(r"\d")
 _SKIP = {"phan", "tram", "la", "thi", "duoc", "co", "nguoi", "tien", "ngay", "nam"}
 _SHARE = re.compile(r"((?:\w+\s+){1,2})(?:bao nhieu|may)\s+(?:phan tram|%)")
-_GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so"}
+_GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so", "cua"}
+_SUBJECT = re.compile(r"^(.*?)\s+la\s+(?:bao nhieu|may)\b")
 _ALTERNATIVES = {"tien": ("dong",)}     # «bao nhiêu tiền» is answered in đồng
 BIND_BEFORE = 4
 BIND_AFTER = 5
@@ -62,6 +64,11 @@ def bound_noun(question: str) -> list[str]:
     share = _SHARE.search(folded)
     if share:
         return [w for w in share.group(1).split() if w not in _GENERIC_BEFORE][-2:]
+    subject = _SUBJECT.search(folded)
+    if subject:   # «Dân số của huyện … là bao nhiêu người?»: the number must be the dân số
+        words = [w for w in re.findall(r"\w+", subject.group(1).split(",")[-1]) if w not in _GENERIC_BEFORE]
+        if words:
+            return words[:2]
     m = _NOUN.search(folded)
     if not m:
         return []
