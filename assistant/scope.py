@@ -4,9 +4,11 @@ A question may name a document of the library
   * by its number, in full or in part ("45-HD/BTCTW", "HD 37", "KL 221", "QĐ 384", "Quy định 383"), compared with
     the number in the document's own header (``metadata["number"]``; for a text without a header, a number at
     the start of its title: "Nghị định số 130/2020/NĐ-CP …");
-  * by the unit it is about or issued by ("Huyện ủy Tây Sơn", "trường THCS Hoàng Lương", "huyện Đông Lĩnh"): a
-    unit word followed by a capitalised name, found in the document's issuer lines, title, header lines or the
-    clause where the body acts ("Ban Thường vụ Huyện ủy Tây Sơn báo cáo …");
+  * by the unit it is about or issued by ("Huyện ủy Tây Sơn", "trường THCS Hoàng Lương", "huyện Đông Lĩnh"), as
+    ``assistant.units`` finds units (``units_in``; in a question typed without capitals, the documents' units
+    accent-folded, ``Gazetteer.asked``) and compares them (``same_unit``: one name, levels of one tier), in the
+    document's issuer lines, title, header lines or the clause where the body acts ("Ban Thường vụ Huyện ủy Tây
+    Sơn báo cáo …");
   * by its type and title words ("Hướng dẫn đổi mới Bản tin sinh hoạt chi bộ" → the Hướng dẫn whose title shares
     its word pairs);
   * by "báo cáo này" / "văn bản này", or the type alone ("Ai ký báo cáo?"), when the library holds a single
@@ -27,24 +29,9 @@ import re
 import threading
 from dataclasses import dataclass
 
+from assistant.units import UNIT_WORDS, Gazetteer, Unit, same_unit, units_in
 from ingest.docnumbers import doc_number_keys, find_doc_numbers
 from ingest.references import fold, matches, parse_reference_query
-
-# unit words (folded, longest first) -> class; two units of different classes never match
-_UNIT_KINDS = {
-    "huyen uy": "huyen", "huyen": "huyen", "quan uy": "huyen", "quan": "huyen", "thi uy": "huyen",
-    "thi xa": "huyen", "thanh uy": "tinh", "thanh pho": "tinh", "tinh uy": "tinh", "tinh": "tinh",
-    "xa": "xa", "phuong": "xa", "thi tran": "xa", "truong": "truong", "chi bo": "", "dang bo": "", "dang uy": "",
-}
-_UNIT_RE = re.compile(r"(?<!\w)(" + "|".join(k.replace(" ", r"\s+") for k in sorted(_UNIT_KINDS, key=len,
-                                                                                      reverse=True)) + r")(?!\w)")
-_UNIT_WRITTEN = {  # the unit words as written with diacritics: "tính", "quan" or "xa" are no units
-    "huyện ủy", "huyện", "quận ủy", "quận", "thị ủy", "thị xã", "thành ủy", "thành phố", "tỉnh ủy", "tỉnh", "xã",
-    "phường", "thị trấn", "trường", "chi bộ", "đảng bộ", "đảng ủy",
-}
-_LEVEL_WORDS = {"thcs", "thpt", "th", "mn", "tieu", "hoc", "mam", "non", "ptdtbt", "ptdtnt", "pt", "ptcs"}
-_NAME_STOP = {"dang", "cong", "san", "trung", "uong", "nhiem", "ky", "khoa", "lan", "thu"}
-MAX_NAME_WORDS = 4
 
 # document types as folded words (the type words of ingest.references plus their common abbreviations)
 TYPE_WORDS = {
@@ -78,7 +65,7 @@ class Profile:
     doc_type: str                          # "Hướng dẫn" ("" when unknown)
     keys: tuple[str, ...]                  # canonical keys of its own number ("45-HD/BTCTW")
     title_pairs: frozenset[tuple[str, str]]  # folded consecutive content-word pairs of its title lines
-    units: frozenset[tuple[str, str]]      # (class, folded name): ("huyen", "tay son")
+    units: tuple[Unit, ...]                # the units it is about or issued by (assistant.units)
 
 
 def acting_clause(text: str) -> tuple[str, int, int] | None:
@@ -101,44 +88,12 @@ def acting_clause(text: str) -> tuple[str, int, int] | None:
     return None
 
 
-def units_in(text: str, require_capital: bool = True) -> list[tuple[str, str]]:
-    """(class, folded name) of every unit named in text: a unit word and the capitalised words after it on the
-    same line ("Huyện ủy Tây Sơn" → ("huyen", "tay son"), "trường THCS Hoàng Lương" → ("truong", "hoang luong"))."""
-    found = []
-    for line in text.split("\n"):
-        folded = fold(line)
-        for m in _UNIT_RE.finditer(folded):
-            kind = _UNIT_KINDS[re.sub(r"\s+", " ", m.group(1))]
-            written = " ".join(line[m.start():m.end()].lower().replace("uỷ", "ủy").split())
-            if not written.isascii() and written not in _UNIT_WRITTEN:
-                continue
-            name: list[str] = []
-            for w in re.finditer(r"\S+", line[m.end():]):
-                word = w.group(0).strip(",;:.()“”\"")
-                fw = fold(word)
-                if not word or not word[0].isalpha() or (require_capital and not word[0].isupper()):
-                    break
-                if _UNIT_RE.fullmatch(fw) or (not name and fw in _NAME_STOP) or w.group(0)[-1] in ",;:.)":
-                    if w.group(0)[-1] in ",;:.)" and word[0].isupper() and not _UNIT_RE.fullmatch(fw):
-                        name.append(fw)
-                    break
-                name.append(fw)
-                if len(name) == MAX_NAME_WORDS:
-                    break
-            name = [w for w in name if w not in _LEVEL_WORDS] if kind in ("truong", "") else name
-            while name and name[-1] in _NAME_STOP:
-                name.pop()
-            if name:
-                found.append((kind, " ".join(name)))
-    return found
-
-
 def _pairs(text: str) -> set[tuple[str, str]]:
     """Consecutive folded word pairs of text, but those of stop words, type words ("bao cao") and unit words
     ("huyen uy"): they say what kind of document or unit, not which."""
     words = re.findall(r"\w+", fold(text))
     return {(a, b) for a, b in zip(words, words[1:], strict=False)
-            if not (a in _STOP and b in _STOP) and f"{a} {b}" not in TYPE_WORDS and f"{a} {b}" not in _UNIT_KINDS}
+            if not (a in _STOP and b in _STOP) and f"{a} {b}" not in TYPE_WORDS and f"{a} {b}" not in UNIT_WORDS}
 
 
 def _title_lines(text: str) -> str:
@@ -171,7 +126,8 @@ def _profile(library, doc: dict) -> Profile:
         if found:
             unit_text += "\n" + found[0]
             break
-    return Profile(doc["doc_id"], doc_type, tuple(keys), frozenset(_pairs(title_text)), frozenset(units_in(unit_text)))
+    return Profile(doc["doc_id"], doc_type, tuple(keys), frozenset(_pairs(title_text)),
+                   tuple(units_in(unit_text)))
 
 
 _cache: dict[int, tuple[int, list[Profile]]] = {}
@@ -193,10 +149,6 @@ def question_types(question: str) -> set[str]:
     return {TYPE_WORDS[re.sub(r"\s+", " ", m.group(1))] for m in _TYPE_RE.finditer(fold(question))}
 
 
-def _unit_match(asked: tuple[str, str], unit: tuple[str, str]) -> bool:
-    return asked[1] == unit[1] and (not asked[0] or not unit[0] or asked[0] == unit[0])
-
-
 def named_documents(question: str, library) -> list[str]:
     """The doc_ids of the library documents the question names, most certain first ([] when none).
 
@@ -213,11 +165,10 @@ def named_documents(question: str, library) -> list[str]:
     types = question_types(question)
     pairs = _pairs(question)
     asked_units = units_in(question)
-    if not asked_units and question == question.lower():   # typed without capitals: names are not marked
-        asked_units = [u for u in units_in(question, require_capital=False)
-                       if any(_unit_match(u, v) for p in profs for v in p.units)]
+    if not asked_units and question == question.lower():   # typed without capitals: the known units, folded
+        asked_units = Gazetteer(units={u.key: u for p in profs for u in p.units}).asked(question)
     if asked_units:
-        found = [p for p in profs if all(any(_unit_match(a, u) for u in p.units) for a in asked_units)]
+        found = [p for p in profs if all(any(same_unit(a, u) for u in p.units) for a in asked_units)]
         if types:
             found = [p for p in found if p.doc_type in types]
         found.sort(key=lambda p: -len(pairs & p.title_pairs))

@@ -70,6 +70,22 @@ def _fold(text: str) -> str:
     return " ".join(fold_accents(text.lower()).split())
 
 
+def tier(level: str) -> str:
+    """The tier of a level: «xã», «phường» and «thị trấn» are one tier; a level of no tier is its own."""
+    return _TIER.get(level, level)
+
+
+def same_unit(a: Unit, b: Unit) -> bool:
+    """Whether two units are the same: equal folded names, levels of one tier («huyện Tây Sơn» and «Huyện ủy
+    Tây Sơn»; «thị xã An Nhơn» and «huyện An Nhơn»; not «xã Tây Sơn»)."""
+    return a.name == b.name and tier(a.level) == tier(b.level)
+
+
+# the words that say what kind of unit, not which, folded: the level words, the committees' («huyen uy») and
+# the party organisation's («dang bo», «dang uy»)
+UNIT_WORDS = frozenset({_fold(w) for w in _LEVELS} | {f"{_fold(w)} uy" for w in _COMMITTEE} | {"dang bo", "dang uy"})
+
+
 def _name(raw: str) -> str:
     """The proper name at the start of ``raw``: its capitalised words (or a number: «thôn 3»)."""
     kept = []
