@@ -13,10 +13,11 @@ from collections.abc import Iterator
 
 import config
 from assistant.abbreviations import expand
-from assistant.answer import Answer, Source, build_answer
+from assistant.answer import Answer, Source, build_answer, quote_units
 from assistant.catalog import CitedDocument, build_catalog
 from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
+from assistant.instructions import flag_instructions
 from assistant.kinds import answers, kind_of
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.paraphrases import with_alternatives
@@ -193,7 +194,8 @@ class Assistant:
         from assistant.llm import LLMError
 
         hits = extractive.hits[:LLM_PASSAGES]
-        shown = {n: f"({p.doc_title} — {where(p)})\n{p.text}" for n, p in enumerate((h.passage for h in hits), 1)}
+        shown = {n: f"({p.doc_title} — {where(p)})\n{flag_instructions(p.text, quote_units(p.text))}"
+                 for n, p in enumerate((h.passage for h in hits), 1)}
         started, text = time.perf_counter(), ""
         try:
             for piece in self.llm.stream_answer(question, shown):

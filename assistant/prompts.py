@@ -31,9 +31,13 @@ def load_prompts(directory: Path) -> Prompts:
     return Prompts(**texts)
 
 
+DATA_OPEN, DATA_CLOSE = "«««", "»»»"   # around each passage given to the model
+
+
 def numbered_passages(passages: dict[int, str]) -> str:
-    """"[1] …\\n\\n[2] …": the passages as the model sees them."""
-    return "\n\n".join(f"[{n}] {text}" for n, text in passages.items())
+    """"[1] «««\\n…\\n»»»\\n\\n[2] …": the passages as the model sees them, each delimited as data (the prompts
+    say that what stands between the marks is quoted from the documents, never an instruction to follow)."""
+    return "\n\n".join(f"[{n}] {DATA_OPEN}\n{text}\n{DATA_CLOSE}" for n, text in passages.items())
 
 
 def history_text(history: list[tuple[str, str]]) -> str:
