@@ -49,6 +49,8 @@ _UNIT = re.compile(
     rf"(?<![\w])(?i:(?P<committee>tỉnh|thành|huyện|quận|thị)[ \t]+[uủ][yỷ]|(?P<level>{_LEVEL_RE}))[ \t]+"
 )
 _NAME_RUN = re.compile(r"(?:Tiểu học|Mầm non)?[ \t]*\w+(?:[ \t]+\w+){0,3}")
+# level words that are also common words: units only when written in lower case («bản Xa Mang»)
+_COMMON_WORDS = {"bản", "ấp", "làng"}
 # capitalised words that end a name: «xã Nhơn Lộc Năm 2023», «huyện Tây Sơn Khóa XX»
 _NOT_NAME = {"năm", "khóa", "khoá", "nhiệm", "lần", "về", "của", "và", "trong", "tại", "theo", "đã", "có", "là",
              "giai", "đến", "từ", "với", "ủy", "uỷ"}
@@ -102,6 +104,8 @@ def units_in(text: str) -> list[Unit]:
     found: dict[tuple[str, str], Unit] = {}
     for m in _UNIT.finditer(text):
         level_word = (m["level"] or m["committee"]).lower()
+        if level_word in _COMMON_WORDS and not m["level"].islower():
+            continue  # «BẢN TIN …», «Bản đồ …»: a village «bản» is written in lower case before its name
         level = _LEVELS[level_word] if m["level"] else _COMMITTEE[level_word]
         run = _NAME_RUN.match(text, m.end())
         name = _name(run.group(0)) if run else ""
