@@ -144,9 +144,11 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
         context = " ".join(p for p in (hit.passage.context, heading) if p)
         if scope and scope.names(hit.passage):
             context = f"{context} {scope.written}".strip()
+        headings = set(hit.passage.section.split(SEPARATOR))
         for unit in quote_units(hit.passage.text):
-            if is_instruction(unit) or is_title(unit, hit.passage.doc_title) or (scope and not scope.quotable(unit)):
-                continue
+            if (is_instruction(unit) or is_title(unit, hit.passage.doc_title) or unit in headings
+                    or (scope and not scope.quotable(unit))):
+                continue  # never an instruction, the title, a heading alone, or another unit's clause
             score = score_unit(unit, terms, question, kind) + (UNIT_BONUS if among_units.get(i) and scope.mentions(unit)
                                                               else 0.0)
             if context:

@@ -453,6 +453,9 @@ def attachment_start(blocks: list[Block], after: int) -> int:
 
 # --- Sections -------------------------------------------------------------------------
 
+LIST_HEADING_LEVELS = {level for level, _ in NUMBERING}   # report numbering (1., 1.1., 1.1.1., a)) may lead a list
+
+
 @dataclass
 class Section:
     path: tuple[str, ...]
@@ -494,12 +497,17 @@ def merge_short_articles(sections: list[Section]) -> list[Section]:
 
 
 def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Section]:
-    """Content blocks grouped under the path of the headings above them (and of their Khoản)."""
+    """Content blocks grouped under the path of the headings above them (and of their Khoản).
+
+    A numbered report heading (1., 1.1., 1.1.1., a)) directly followed by bulleted items is also the lead-in
+    of that list: its block is the first of its section too («2. Bản tin sinh hoạt chuyên đề, tập trung vào
+    các nhóm nội dung» then «- Các chuyên đề …»), so the list is quoted with what it is a list of."""
     open_headings: list[tuple[int, str]] = []
     sections: list[Section] = []
     current: Section | None = None
     article = -1
     skip = False
+    lead_heading: Block | None = None
     for index, block in enumerate(blocks):
         if skip:
             skip = False
@@ -519,6 +527,7 @@ def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Secti
             open_headings.append((level, title))
             article = index if level == ARTICLE_LEVEL else -1   # the article's block index: unique
             current = None
+            lead_heading = block if level in LIST_HEADING_LEVELS and not skip else None
             if not content:
                 continue
         path = (*root, *(title for _, title in open_headings))
@@ -529,6 +538,9 @@ def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Secti
         elif current is None:
             current = Section(path, "body", article=article)
             sections.append(current)
+            if block.bullet and lead_heading is not None:
+                current.blocks.append(lead_heading)   # «2. … tập trung vào các nhóm nội dung» over «- …» items
+        lead_heading = None
         current.blocks.append(block)
     return merge_short_articles(sections)
 

@@ -87,7 +87,8 @@ def lists_in(passage: Passage, rank: int = 0) -> list[Listing]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if is_lead(line) and (line.rstrip().endswith((":", "gồm", "sau đây")) or not is_item(line)):
+        nested = is_item(line) and i + 1 < len(lines) and is_item(lines[i + 1]) and marker(lines[i + 1]) != marker(line)
+        if nested or is_lead(line) and (line.rstrip().endswith((":", "gồm", "sau đây")) or not is_item(line)):
             own = marker(line)
             items = []
             j = i + 1
