@@ -131,7 +131,8 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
                 scope: Scope | None = None) -> list[tuple[int, str, float]]:
     """Up to MAX_QUOTES (hit index, quoted text, score), best first, from distinct places. A sentence that
     is an instruction to an automatic reader (assistant.instructions) is never quoted, nor, when the
-    question names units, a clause about another unit of the same level (assistant.units)."""
+    question names units, a clause about another unit (assistant.units); for a question type that must hold
+    its element (assistant.kinds: a number bound to the asked noun, a person's name) only clauses that hold it."""
     kind = kind_of(question)
     scored = []
     # a passage naming several units (a table of communes) is where the asked unit's own clause must be picked
@@ -154,6 +155,8 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
             if context:
                 score = max(score, CONTEXT_WEIGHT * score_unit(f"{unit} {context}", terms, question, kind))
             scored.append((i, unit, score * (1 - RANK_DECAY * i)))
+    if kind is not None and getattr(kind, "REQUIRED", False):
+        scored = [s for s in scored if kind.answered_by(s[1], question)]   # a number bound to the noun, a name
     scored.sort(key=lambda s: -s[2])
     if not scored or scored[0][2] <= 0:
         return []

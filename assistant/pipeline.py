@@ -18,7 +18,6 @@ from assistant.catalog import CitedDocument, build_catalog
 from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
 from assistant.instructions import flag_instructions
-from assistant.kinds import answers, kind_of
 from assistant.lookup import answer_from_catalog, reference_question
 from assistant.paraphrases import with_alternatives
 from assistant.question import normalize_question
@@ -62,10 +61,6 @@ def cited_first(hits: list[Hit], sources: list[Source]) -> list[Hit]:
     clause rather than the passage), so the quoted passages are the best evidence."""
     cited = [s.passage.id for s in sources]
     return sorted(hits, key=lambda h: cited.index(h.passage.id) if h.passage.id in cited else len(cited))
-
-
-def _quotes(answer: Answer) -> list[str]:
-    return [q for source in answer.sources for q in source.quotes]
 
 
 def _answered_text(answer: Answer, scope: Scope) -> str:
@@ -159,9 +154,8 @@ class Assistant:
             if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
                 answer = build_answer(asked, terms, hits, True)
                 answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
-            elif not answer.abstained and not answers(kind_of(asked), _quotes(answer), asked):
-                answer = build_answer(asked, terms, hits, True)
-                answer.notice = NO_FACT_OF_KIND
+            elif answer.abstained and relevance >= MIN_RELEVANCE and not unknown:
+                answer.notice = NO_FACT_OF_KIND   # the passages are about it, but none holds what is asked
             answer.hits = cited_first(answer.hits, answer.sources)
             if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
                 answer = yield from self._generate(asked, answer)

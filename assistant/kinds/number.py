@@ -28,6 +28,8 @@ _SHARE = re.compile(r"((?:\w+\s+){1,2})(?:bao nhieu|may)\s+(?:phan tram|%)")
 _GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so", "cua"}
 _SUBJECT = re.compile(r"^(.*?)\s+la\s+(?:bao nhieu|may)\b")
 _ALTERNATIVES = {"tien": ("dong",)}     # «bao nhiêu tiền» is answered in đồng
+_END_OF_NOUN = {"thi", "la", "duoc", "co", "phai", "de", "trong", "cua", "cho", "tro", "tren", "duoi", "tu", "den",
+                "va", "nam", "nay", "o", "tai", "khi", "moi", "da", "se", "bi"}
 BIND_BEFORE = 4
 BIND_AFTER = 5
 _TOKEN = re.compile(r"\d[\d.,/%]*|\w+")
@@ -58,36 +60,50 @@ def bonus(unit: str, question: str) -> float:
 
 
 def bound_noun(question: str) -> list[str]:
-    """The folded words a number must be bound to: those after «bao nhiêu»/«mấy» (one or two), or before
-    «bao nhiêu phần trăm»; [] when the question does not tell."""
+    """The folded words a number must be bound to: the one or two words after «bao nhiêu»/«mấy» (up to a word
+    that ends the noun: «thì», «trở», «được» …), the words before «bao nhiêu phần trăm», or the first words of
+    X in «X là bao nhiêu»; [] when the question does not tell."""
     folded = fold_accents(question.lower())
     share = _SHARE.search(folded)
     if share:
         return [w for w in share.group(1).split() if w not in _GENERIC_BEFORE][-2:]
     subject = _SUBJECT.search(folded)
     if subject:   # «Dân số của huyện … là bao nhiêu người?»: the number must be the dân số
-        words = [w for w in re.findall(r"\w+", subject.group(1).split(",")[-1]) if w not in _GENERIC_BEFORE]
+        words = _noun_words(re.findall(r"\w+", subject.group(1).split(",")[-1]))
         if words:
             return words[:2]
     m = _NOUN.search(folded)
     if not m:
         return []
-    words = [w for w in m.group(1).split() if w not in {"la", "thi", "duoc", "co"}]
+    words = _noun_words(m.group(1).split())
     return words[:1] if words and words[0] in ("phan", "ty") else words[:2]
 
 
+def _noun_words(words: list[str]) -> list[str]:
+    """The words up to the first that ends a noun («thì», «của», «trở» …)."""
+    kept: list[str] = []
+    for word in words:
+        if word in _END_OF_NOUN:
+            break
+        kept.append(word)
+    return kept
+
+
 def answered_by(unit: str, question: str) -> bool:
-    """Whether the unit holds a number bound to the asked noun (any number when the noun cannot be told)."""
+    """Whether the unit holds a number bound to the asked noun — the noun's words, adjacent, within
+    BIND_BEFORE/BIND_AFTER words of a number — or any number when the noun cannot be told."""
     if not _NUMBER.search(unit):
         return False
     noun = bound_noun(question)
     if not noun or noun[0] in ("phan", "ty"):
         return True
-    tokens = [t for t in _TOKEN.findall(fold_accents(unit.lower()))]
-    heads = {noun[0], *_ALTERNATIVES.get(noun[0], ())}
-    for i, token in enumerate(tokens):
-        if token in heads:
-            window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + 1:i + 1 + BIND_AFTER]
-            if any(t[0].isdigit() for t in window):
-                return True
+    tokens = _TOKEN.findall(fold_accents(unit.lower()))
+    phrases = [noun, *([alt] for alt in _ALTERNATIVES.get(" ".join(noun), ()))]
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(tokens) - size + 1):
+            if tokens[i:i + size] == phrase:
+                window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + size:i + size + BIND_AFTER]
+                if any(t[0].isdigit() for t in window):
+                    return True
     return False
