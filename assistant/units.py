@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ingest.passage import Passage
-from vectorstore.tokenize import fold_accents
+from vectorstore.tokenize import fold_accents, words
 
 # level words as written (lower-case) -> level; "… ủy" (the unit's party committee) is the same level
 _LEVELS = {
@@ -53,7 +53,9 @@ _NAME_RUN = re.compile(r"(?:Tiểu học|Mầm non)?[ \t]*\w+(?:[ \t]+\w+){0,3}"
 _COMMON_WORDS = {"bản", "ấp", "làng"}
 # capitalised words that end a name: «xã Nhơn Lộc Năm 2023», «huyện Tây Sơn Khóa XX»
 _NOT_NAME = {"năm", "khóa", "khoá", "nhiệm", "lần", "về", "của", "và", "trong", "tại", "theo", "đã", "có", "là",
-             "giai", "đến", "từ", "với", "ủy", "uỷ"}
+             "giai", "đến", "từ", "với", "ủy", "uỷ",
+             # organisation words: «TỈNH ỦY THỬ NGHIỆM BAN TỔ CHỨC», «CỘNG HÒA XÃ HỘI CHỦ NGHĨA …» in capitals
+             "ban", "đảng", "hội", "sở", "phòng", "cộng", "chi", "đoàn", "mặt", "huyện", "tỉnh", "xã", "phường", "thị"}
 MIN_NAME_SYLLABLES = 2   # a name alone (without its level word) names a unit only when this long
 
 
@@ -69,7 +71,8 @@ class Unit:
 
 
 def _fold(text: str) -> str:
-    return " ".join(fold_accents(text.lower()).split())
+    """Lower-case, accent-folded words joined by one space (punctuation dropped)."""
+    return " ".join(fold_accents(w) for w in words(text))
 
 
 def tier(level: str) -> str:

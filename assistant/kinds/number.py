@@ -6,17 +6,19 @@ whole bonus when a number stands right before (or right after "là"/":") the wor
 "bao nhiêu" / "mấy" in the question.
 
 A clause answers (``answered_by``, REQUIRED) only when a number stands within BIND_BEFORE words before or
-BIND_AFTER words after the asked noun — the words after «bao nhiêu»/«mấy», or, for «bao nhiêu phần trăm»,
-the words before it («được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»), or, for «X là bao nhiêu …», the
-first words of X («Dân số của huyện … là bao nhiêu người?» → «dân số»): «giám đốc Trung tâm 10%» does not
-answer how much phụ cấp is. A question whose noun cannot be told needs any number.
+BIND_AFTER words after the asked noun (a year «2025» never counts, a share «100%» only for «bao nhiêu phần
+trăm»). The asked noun is the words after «bao nhiêu»/«mấy»; for «bao nhiêu phần trăm», the words before it
+(«được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»); for «X là bao nhiêu …», the first words of X («Dân
+số của huyện … là bao nhiêu người?» → «dân số»). So «giám đốc Trung tâm 10%» does not answer how much phụ
+cấp is. A question whose noun cannot be told needs any number.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
-from vectorstore.tokenize import fold_accents
+from vectorstore.tokenize import fold_accents, words
 
 NAME = "number"
 REQUIRED = True
@@ -28,6 +30,7 @@ _SHARE = re.compile(r"((?:\w+\s+){1,2})(?:bao nhieu|may)\s+(?:phan tram|%)")
 _GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so", "cua"}
 _SUBJECT = re.compile(r"^(.*?)\s+la\s+(?:bao nhieu|may)\b")
 _ALTERNATIVES = {"tien": ("dong",)}     # «bao nhiêu tiền» is answered in đồng
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _END_OF_NOUN = {"thi", "la", "duoc", "co", "phai", "de", "trong", "cua", "cho", "tro", "tren", "duoi", "tu", "den",
                 "va", "nam", "nay", "o", "tai", "khi", "moi", "da", "se", "bi"}
 BIND_BEFORE = 4
@@ -69,20 +72,30 @@ def bound_noun(question: str) -> list[str]:
         return [w for w in share.group(1).split() if w not in _GENERIC_BEFORE][-2:]
     subject = _SUBJECT.search(folded)
     if subject:   # «Dân số của huyện … là bao nhiêu người?»: the number must be the dân số
-        words = _noun_words(re.findall(r"\w+", subject.group(1).split(",")[-1]))
-        if words:
-            return words[:2]
+        noun = _noun_words(re.findall(r"\w+", subject.group(1).split(",")[-1]))
+        if noun:
+            return noun[:2]
     m = _NOUN.search(folded)
     if not m:
         return []
-    words = _noun_words(m.group(1).split())
-    return words[:1] if words and words[0] in ("phan", "ty") else words[:2]
+    noun = _noun_words(m.group(1).split())
+    return noun[:1] if noun and noun[0] in ("phan", "ty") else noun[:2]
 
 
-def _noun_words(words: list[str]) -> list[str]:
+def _typed(question: str, noun: list[str]) -> list[str]:
+    """The noun's words as the question typed them (lower-case, with their diacritics, if any)."""
+    typed = words(question)
+    folded = [fold_accents(w) for w in typed]
+    for i in range(len(folded) - len(noun) + 1):
+        if folded[i:i + len(noun)] == noun:
+            return typed[i:i + len(noun)]
+    return noun
+
+
+def _noun_words(candidates: list[str]) -> list[str]:
     """The words up to the first that ends a noun («thì», «của», «trở» …)."""
     kept: list[str] = []
-    for word in words:
+    for word in candidates:
         if word in _END_OF_NOUN:
             break
         kept.append(word)
@@ -97,13 +110,24 @@ def answered_by(unit: str, question: str) -> bool:
     noun = bound_noun(question)
     if not noun or noun[0] in ("phan", "ty"):
         return True
-    tokens = _TOKEN.findall(fold_accents(unit.lower()))
+    share = bool(_SHARE.search(fold_accents(question.lower())))   # «bao nhiêu phần trăm»: a share is the answer
+    written = _TOKEN.findall(unicodedata.normalize("NFC", unit.lower()))
+    tokens = [fold_accents(t) for t in written]
+    typed = _typed(question, noun)
     phrases = [noun, *([alt] for alt in _ALTERNATIVES.get(" ".join(noun), ()))]
     for phrase in phrases:
         size = len(phrase)
         for i in range(len(tokens) - size + 1):
-            if tokens[i:i + size] == phrase:
+            # a word typed with diacritics must match as typed: «dân số» is not «dẫn số»
+            if tokens[i:i + size] == phrase and (phrase is not noun or all(
+                    t == w or t == fold_accents(t) for t, w in zip(typed, written[i:i + size], strict=False))):
                 window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + size:i + size + BIND_AFTER]
-                if any(t[0].isdigit() for t in window):
+                if any(_counts(t, share) for t in window):
                     return True
     return False
+
+
+def _counts(token: str, share: bool = False) -> bool:
+    """Whether a token is a number that can answer: never a year («2025»); a share («100%») only when a share
+    is asked."""
+    return token[0].isdigit() and (share or not token.endswith("%")) and not _YEAR.fullmatch(token)
