@@ -15,6 +15,7 @@ import config
 from assistant.abbreviations import expand
 from assistant.answer import Answer, Source, build_answer, quote_units
 from assistant.catalog import CitedDocument, build_catalog
+from assistant.document_facts import CATALOG_FIRST, document_facts_answer, fact_kind
 from assistant.focus import question_sentence
 from assistant.followup import is_follow_up, standalone
 from assistant.instructions import flag_instructions
@@ -140,23 +141,8 @@ class Assistant:
         expanded, applied = expand(asked)
         answer = self._from_catalog(asked)
         if answer is None:
-            gazetteer = self.gazetteer()
-            scope = Scope(gazetteer.asked(asked), gazetteer)
             abbreviations = frozenset(w for abbr, _ in applied for w in words(abbr))
-            hits, terms = retrieve(self.library, expanded, k or self.settings.top_k, abbreviations,
-                                   search=with_alternatives(expanded))
-            if scope:
-                hits = scoped(hits, scope, terms)
-            relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
-            unknown = unknown_names(asked, [h.passage.index_text for h in hits]) + gazetteer.unknown(asked)
-            answer = build_answer(asked, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
-            answer.relevance = relevance
-            if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
-                answer = build_answer(asked, terms, hits, True)
-                answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
-            elif answer.abstained and relevance >= MIN_RELEVANCE and not unknown:
-                answer.notice = NO_FACT_OF_KIND   # the passages are about it, but none holds what is asked
-            answer.hits = cited_first(answer.hits, answer.sources)
+            answer = self._from_passages(asked, expanded, abbreviations, k or self.settings.top_k)
             if self.llm is not None and not answer.abstained:  # nothing relevant: the model is not called
                 answer = yield from self._generate(asked, answer)
         answer.question = question
@@ -169,6 +155,28 @@ class Assistant:
             answer.notice = f"{answer.notice} {note}".strip()
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
+
+    def _from_passages(self, asked: str, expanded: str, abbreviations: frozenset[str], k: int) -> Answer:
+        """The extractive answer from the retrieved passages, scoped to the units the question names, or an
+        abstention: when the best passages cover too little of the question (MIN_RELEVANCE), it names something
+        no passage does, the answering passage lacks one of its rare words, or no clause holds the element its
+        type needs (a number bound to the asked noun, a name)."""
+        gazetteer = self.gazetteer()
+        scope = Scope(gazetteer.asked(asked), gazetteer)
+        hits, terms = retrieve(self.library, expanded, k, abbreviations, search=with_alternatives(expanded))
+        if scope:
+            hits = scoped(hits, scope, terms)
+        relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
+        unknown = unknown_names(asked, [h.passage.index_text for h in hits]) + gazetteer.unknown(asked)
+        answer = build_answer(asked, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
+        if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
+            answer = build_answer(asked, terms, hits, True)
+            answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
+        elif answer.abstained and relevance >= MIN_RELEVANCE and not unknown:
+            answer.notice = NO_FACT_OF_KIND   # the passages are about it, but none holds what is asked
+        answer.relevance = relevance
+        answer.hits = cited_first(answer.hits, answer.sources)
+        return answer
 
     def _standalone(self, question: str, history: list[tuple[str, str]]) -> str:
         """The follow-up question rewritten by the model (LLM mode) or by carrying the subject over."""
@@ -212,8 +220,6 @@ class Assistant:
         """The answer to a question about a library document itself (who signed it, which body issued it, to
         whom it is sent …: assistant.document_facts), else the catalog's answer to a question about a document by
         its reference (see assistant.lookup)."""
-        from assistant.document_facts import CATALOG_FIRST, document_facts_answer, fact_kind
-
         asked = reference_question(question)
         answer = None
         if asked is not None and fact_kind(question) in CATALOG_FIRST:   # the catalog says more of a cited one

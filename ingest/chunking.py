@@ -32,11 +32,10 @@ from ingest.footnotes import Footnote, citing_sentence
 from ingest.markdown import Block, CleanText
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
-from ingest.structure import NUMBERING, ROMAN_NUMBER, SENTENCE_END, SEPARATOR, Section
+from ingest.structure import LABEL_MAX_WORDS, NUMBERING, ROMAN_NUMBER, SENTENCE_END, SEPARATOR, Section
 
 MIN_WORDS = 60
 MAX_WORDS = 250
-LABEL_MAX_WORDS = 12
 CLAUSE_SEPARATORS = ("; ", ", ", " ")
 
 Span = tuple[int, int]

@@ -453,6 +453,7 @@ def attachment_start(blocks: list[Block], after: int) -> int:
 
 # --- Sections -------------------------------------------------------------------------
 
+LABEL_MAX_WORDS = 12   # a bullet this short without final punctuation may be a label (ingest.chunking)
 LIST_HEADING_LEVELS = {level for level, _ in NUMBERING}   # report numbering (1., 1.1., 1.1.1., a)) may lead a list
 
 
@@ -496,12 +497,21 @@ def merge_short_articles(sections: list[Section]) -> list[Section]:
     return out
 
 
+def is_bullet_label(block: Block, following: Block | None) -> bool:
+    """A short bullet without final punctuation over items of another kind («- Nguyên nhân chủ quan» over
+    «+ …»): a label that leads its own list (ingest.chunking), so the heading above it leads nothing."""
+    text = block.text.text
+    short = len(text.split()) <= LABEL_MAX_WORDS and not text.endswith((*SENTENCE_END, ","))
+    return bool(block.bullet and short and following is not None and following.bullet != block.bullet)
+
+
 def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Section]:
     """Content blocks grouped under the path of the headings above them (and of their Khoản).
 
-    A numbered report heading (1., 1.1., 1.1.1., a)) directly followed by bulleted items is also the lead-in
-    of that list: its block is the first of its section too («2. Bản tin sinh hoạt chuyên đề, tập trung vào
-    các nhóm nội dung» then «- Các chuyên đề …»), so the list is quoted with what it is a list of."""
+    A numbered report heading (1., 1.1., 1.1.1., a)) directly followed by bulleted items (not by a bullet
+    label, ``is_bullet_label``) is also the lead-in of that list: its block is the first of its section
+    too («2. Bản tin sinh hoạt chuyên đề, tập trung vào các nhóm nội dung» then «- Các chuyên đề …»), so
+    the list is quoted with what it is a list of."""
     open_headings: list[tuple[int, str]] = []
     sections: list[Section] = []
     current: Section | None = None
@@ -538,7 +548,7 @@ def body_sections(blocks: list[Block], root: tuple[str, ...] = ()) -> list[Secti
         elif current is None:
             current = Section(path, "body", article=article)
             sections.append(current)
-            if block.bullet and lead_heading is not None:
+            if block.bullet and lead_heading is not None and not is_bullet_label(block, following):
                 current.blocks.append(lead_heading)   # «2. … tập trung vào các nhóm nội dung» over «- …» items
         lead_heading = None
         current.blocks.append(block)

@@ -460,7 +460,7 @@ def test_short_items_group_and_labels_lead(tmp_path: Path) -> None:
     )
     doc = load_document(path)
     assert [(p.kind, p.section, p.text) for p in doc.passages] == [
-        ("list", "1. Kết quả › a) Ưu điểm", "- Một việc\n- Hai việc"),
+        ("list", "1. Kết quả › a) Ưu điểm", "a) Ưu điểm\n- Một việc\n- Hai việc"),  # the heading leads its list
         (
             "list",
             "1. Kết quả › b) Nguyên nhân",
