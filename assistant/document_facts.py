@@ -69,6 +69,8 @@ CATALOG_FIRST = {"subject", "issued", None}
 PREAMBLE_PASSAGES = 3        # the preamble («Thực hiện …», «Căn cứ …») is looked for in the first passages
 MAX_BASIS = 8
 WHICH_PAIRS = 2              # title word pairs a "văn bản nào" question shares with the document it names
+AMBIGUOUS_MAX_WORDS = 8      # «Ai ký báo cáo?»: a question this short that names only a type means «the» one
+MAX_LISTED = 6               # documents listed when asking which one is meant
 WHICH_COVER = 0.8            # ... and the share of its content words found in that document's title
 _DATELINE = re.compile(r"[^\n]*ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}")
 _IN_FORCE = re.compile(r"co hieu luc(?: thi hanh)?(?: ke)? tu|co hieu luc ke tu|co hieu luc thi hanh")
@@ -294,6 +296,26 @@ def _which(question: str, library, c: Citations) -> list[str]:
     return lines if len(lines) > 1 else []
 
 
+def _which_one(question: str, library, kind: str) -> Answer | None:
+    """For a question about «the» document of a type the library holds several of («Ai ký báo cáo?» over many
+    reports): an abstention that lists them and asks which one is meant; None when the question names no type
+    (retrieval answers it) or when no «this document» is meant by it."""
+    types = question_types(question) - {"Văn bản"}
+    if kind in ("subject", "which") or len(types) != 1 or parse_reference_query(question):
+        return None
+    if len(re.findall(r"\w+", fold(question))) > AMBIGUOUS_MAX_WORDS:
+        return None   # a question saying more («… báo cáo năm 2013 của trường …») names it; retrieval finds it
+    of_type = [p for p in profiles(library) if p.doc_type in types]
+    if len(of_type) < 2:
+        return None
+    titles = "; ".join(f"«{library.document(p.doc_id).get('title', p.doc_id)}»" for p in of_type[:MAX_LISTED])
+    more = f" và {len(of_type) - MAX_LISTED} văn bản khác" if len(of_type) > MAX_LISTED else ""
+    [doc_type] = types
+    text = (f"Thư viện có {len(of_type)} văn bản loại «{doc_type}»: {titles}{more}. "
+            f"Xin nêu rõ văn bản nào (số hiệu, tên hoặc đơn vị ban hành).")
+    return Answer(question, text, [], abstained=True)
+
+
 def document_facts_answer(question: str, library) -> Answer | None:
     """The quoted answer to a question about a library document itself, an abstention when the document does
     not state it, or None (not such a question, or no library document named)."""
@@ -310,7 +332,7 @@ def document_facts_answer(question: str, library) -> Answer | None:
         return Answer(question, "\n\n".join(lines), c.sources) if lines else None
     docs = named_documents(question, library)
     if not docs:
-        return None
+        return _which_one(question, library, kind)
     doc_id = docs[0]
     passages = library.document_passages(doc_id)
     if kind == "signer":

@@ -183,3 +183,13 @@ def test_a_decree_without_signature_block_abstains(facts_library):
 def test_ordinary_and_unnamed_questions_are_left_to_retrieval(facts_library):
     assert document_facts_answer("Có bao nhiêu chi bộ sinh hoạt định kỳ?", facts_library) is None
     assert document_facts_answer("Kết luận 99-KL/TW do ai ký?", facts_library) is None
+
+
+def test_a_question_about_the_one_document_of_a_type_the_library_holds_several_of_asks_which(fixture_assistant):
+    """«Ai ký kế hoạch?» over two plans: no plan's signer is given for the other; both are listed to choose."""
+    answer = fixture_assistant.ask("Ai ký kế hoạch?")
+    assert answer.abstained and not answer.sources
+    assert "Thư viện có 2 văn bản loại «Kế hoạch»" in answer.text and "Xin nêu rõ văn bản nào" in answer.text
+    for doc in fixture_assistant.library.documents():
+        if (doc.get("metadata") or {}).get("doc_type") == "Kế hoạch":
+            assert f"«{doc['title']}»" in answer.text
