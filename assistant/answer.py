@@ -237,8 +237,30 @@ def build_answer(question: str, terms: QuestionTerms, hits: list[Hit], abstain: 
     lines = []
     for hit_index, unit, _ in quotes:
         hit = hits[hit_index]
+        if any(hit.passage.id == s.passage.id and unit in s.quotes for s in citations.sources):
+            continue   # already given as the footnote of a clause above
         lines.append(f"“{unit}” [{citations.cite(hit.passage, unit, hit.score)}]")
+        if library is not None:
+            lines += footnote_lines(hit.passage, unit, library, citations)
     return Answer(question, "\n\n".join(lines), citations.sources, hits=hits)
+
+
+def footnote_lines(passage: Passage, quote: str, library, citations: Citations) -> list[str]:
+    """«Chú thích n: “…” [k]» for each footnote whose marker stands in the quoted clause: a footnote passage of
+    the same document (ingest.chunking: kind "footnote", its number in ``footnotes``) whose citing sentence
+    (``context``) is the quote or holds it, or is held by it."""
+    if not passage.footnotes or passage.kind == "footnote":
+        return []
+    lines = []
+    notes = [p for p in library.document_passages(passage.doc_id) if p.kind == "footnote"]
+    for number in passage.footnotes:
+        note = next((p for p in notes if p.footnotes == [number] and p.context
+                     and (p.context in quote or quote in p.context)), None)
+        if note is not None:
+            units = quote_units(note.text)
+            text = units[0] if units else note.text
+            lines.append(f"Chú thích {number}: “{text}” [{citations.cite(note, text)}]")
+    return lines
 
 
 def highlight(passage_text: str, quotes: list[str], before: str = "**", after: str = "**") -> str:

@@ -112,3 +112,11 @@ def test_held_out_questions_written_apart_from_the_dev_set(assistant):
 def test_type_and_bare_number_find_the_document(sample_library, question, number):
     [top] = _top_texts(sample_library, question, 1)
     assert number in top
+
+
+def test_a_footnote_marker_in_the_quoted_clause_brings_its_footnote(assistant):
+    answer = assistant.ask("Xã nào bí thư cấp ủy đồng thời là chủ tịch ủy ban nhân dân?")
+    assert not answer.abstained
+    assert "Chú thích 4: “Xã Bình Tân.”" in answer.text
+    [note] = [s for s in answer.sources if s.passage.kind == "footnote" and s.passage.footnotes == [4]]
+    assert f"“Xã Bình Tân.” [{note.n}]" in answer.text and answer.text.count("Xã Bình Tân.") == 1
