@@ -1,13 +1,15 @@
 """Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank fusion, with a
-third ranked list of the passages that mention a document number the question names and a fourth of
-the candidates that stand under an article it names («Điều 3»); the fused candidates are then
-reordered by how well each covers the question's words."""
+third ranked list of the passages that mention a document number the question names, a fourth of
+the candidates that stand under an article it names («Điều 3») and a fifth of the candidates of the
+library document that number is (its identity counts); the fused candidates are then reordered by how
+well each covers the question's words."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from assistant.catalog import own_keys
 from assistant.relevance import QuestionTerms, coverage, question_terms
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
@@ -62,6 +64,15 @@ def _in_articles_asked(library: Library, question: str, candidates: list[str]) -
     return [pid for pid in seen if any(wanted.match(part) for part in library.passage(pid).section.split(SEPARATOR))]
 
 
+def _of_documents_asked(library: Library, keys: list[str], candidates: list[str]) -> list[str]:
+    """The candidates (in their order) of the library documents whose own number the question names: «Theo QĐ
+    384, …» ranks the passages of Quy định 384-QĐ/TW itself, not only those that mention its number."""
+    if not keys:
+        return []
+    docs = {doc_id for doc_id, key in own_keys(library).items() if key in keys}
+    return [pid for pid in dict.fromkeys(candidates) if library.passage(pid).doc_id in docs]
+
+
 def retrieve(
     library: Library, question: str, k: int = 10, ignore: frozenset[str] = frozenset(), search: str = ""
 ) -> tuple[list[Hit], QuestionTerms]:
@@ -74,12 +85,15 @@ def retrieve(
     dense = library.dense_search(search or question, depth)
     sparse = library.bm25_search(search or question, depth)
     bm25_score = dict(sparse)
+    asked = _doc_numbers_asked(library, question)
     by_number: list[str] = []
-    for key in _doc_numbers_asked(library, question):
+    for key in asked:
         ids = library.with_doc_number(key)
         by_number += sorted(ids, key=lambda pid: -bm25_score.get(pid, 0.0))
-    by_article = _in_articles_asked(library, question, [pid for pid, _ in sparse] + [pid for pid, _ in dense])
-    fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number, by_article])
+    candidates = [pid for pid, _ in sparse] + [pid for pid, _ in dense]
+    by_article = _in_articles_asked(library, question, candidates)
+    by_document = _of_documents_asked(library, asked, candidates)
+    fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number, by_article, by_document])
     dense_score = dict(dense)
     best = sorted(fused, key=lambda pid: -fused[pid])[: max(k, RERANK_DEPTH)]
     hits = [
