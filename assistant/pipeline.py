@@ -32,8 +32,9 @@ from vectorstore.embedder import load_embedder
 from vectorstore.library import Library
 from vectorstore.tokenize import words
 
-MIN_RELEVANCE = 0.59     # below this coverage of the question by its best passages: abstain
+MIN_RELEVANCE = 0.45     # below this coverage of the question by its best passages: abstain
 RELEVANCE_PASSAGES = 3   # how many top passages may show that the documents answer
+RARE_PASSAGES = 5        # a rare question word none of these top passages holds: the documents do not say it
 LLM_PASSAGES = 5         # passages given to the language model
 MIN_VERIFIED = 0.5       # a model answer with a smaller share of verified sentences is replaced
 PASTE_FACTOR = 10        # a pasted block may be this many times MAX_QUESTION_CHARS; its question sentence is answered
@@ -66,6 +67,8 @@ def cited_first(hits: list[Hit], sources: list[Source]) -> list[Hit]:
 
 def _answered_text(answer: Answer, scope: Scope) -> str:
     """What the answer rests on: its first cited passage (with its context and, in scope, the unit's name)."""
+    if not answer.sources:
+        return ""
     passage = answer.sources[0].passage
     return "\n".join([passage.index_text, scope.written if scope and scope.names(passage) else ""])
 
@@ -168,9 +171,10 @@ class Assistant:
             hits = scoped(hits, scope, terms)
         relevance = max((h.coverage for h in hits[:RELEVANCE_PASSAGES]), default=0.0)
         unknown = unknown_names(asked, [h.passage.index_text for h in hits]) + gazetteer.unknown(asked)
-        answer = build_answer(asked, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
-        if not answer.abstained and (missing := missing_rare(terms, _answered_text(answer, scope))):
-            answer = build_answer(asked, terms, hits, True)
+        answer = build_answer(expanded, terms, hits, relevance < MIN_RELEVANCE or bool(unknown), scope, self.library)
+        spoken = [_answered_text(answer, scope)] + [h.passage.index_text for h in hits[:RARE_PASSAGES]]
+        if not answer.abstained and (missing := missing_rare(terms, spoken)):
+            answer = build_answer(expanded, terms, hits, True)
             answer.notice = NOT_SPOKEN_OF.format(words=", ".join(f"«{w}»" for w in missing))
         elif answer.abstained and relevance >= MIN_RELEVANCE and not unknown:
             answer.notice = NO_FACT_OF_KIND   # the passages are about it, but none holds what is asked

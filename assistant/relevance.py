@@ -111,13 +111,17 @@ def names(question: str) -> list[str]:
     return found
 
 
-def missing_rare(terms: QuestionTerms, text: str) -> list[str]:
-    """The question's rare words (IDF weight ≥ RARE_WEIGHT: «nữ», «mét», «bầu») that the text lacks, rarest
-    first. A question that names something this specific, which the answering passage does not speak of,
-    asks what the documents do not say («Có bao nhiêu đảng viên nữ?» over «… 4.663 đảng viên»)."""
-    tokens = set(tokenize(text))
-    for typed in _present_phrases(terms.paraphrases, text):
-        tokens.update(typed)
+def missing_rare(terms: QuestionTerms, texts: list[str]) -> list[str]:
+    """The question's rare words (IDF weight ≥ RARE_WEIGHT: «nữ», «mét», «tái cử») that none of the texts (the
+    answering passage and the other best passages) holds, rarest first. A question that names something this
+    specific, which none of the passages closest to it speaks of, asks what the documents do not say («Có bao
+    nhiêu đảng viên nữ?» over «… 4.663 đảng viên»). Numbers are left to the question types and the catalog
+    (a document's own number stands in its header only)."""
+    tokens: set[str] = set()
+    for text in texts:
+        tokens.update(tokenize(text))
+        for typed in _present_phrases(terms.paraphrases, text):
+            tokens.update(typed)
     rare = [(w, weight) for w, weight in terms.weights.items()
-            if weight >= RARE_WEIGHT and w not in tokens and not is_soft(w)]
+            if weight >= RARE_WEIGHT and w not in tokens and not is_soft(w) and not w.isdigit()]
     return [w for w, _ in sorted(rare, key=lambda r: -r[1])]

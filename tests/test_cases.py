@@ -406,12 +406,14 @@ def test_instruction_in_document_never_quoted(instructed_assistant, question):
     assert_exact_quotes(answer)
 
 
-@pytest.mark.xfail(reason="«có tất cả», «kể cả», a leading «Theo báo cáo,» (ordinary words, not in the "
-                          "passage): relevance falls below MIN_RELEVANCE and the assistant abstains although "
-                          "the figure is there", strict=True)
+EVERYDAY_ABSTAINS = pytest.mark.xfail(reason="«có tất cả», «kể cả» (ordinary words, not in the passage): the "
+                                             "assistant abstains although the figure is there", strict=True)
+
+
 @pytest.mark.parametrize("question", [
-    "Xã Thử Lộc có tất cả bao nhiêu đảng viên?",
-    "Theo báo cáo, Đảng bộ xã Thử Lộc có bao nhiêu đảng viên, kể cả đảng viên dự bị?",
+    pytest.param("Xã Thử Lộc có tất cả bao nhiêu đảng viên?", marks=EVERYDAY_ABSTAINS),
+    pytest.param("Theo báo cáo, Đảng bộ xã Thử Lộc có bao nhiêu đảng viên, kể cả đảng viên dự bị?",
+                 marks=EVERYDAY_ABSTAINS),
     "Theo báo cáo, Đảng bộ xã Thử Lộc có tổng số bao nhiêu đảng viên?",
 ])
 def test_everyday_phrasing_answered(instructed_assistant, question):

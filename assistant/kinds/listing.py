@@ -44,8 +44,10 @@ def asks(folded: str) -> bool:
 
 
 def bonus(unit: str, question: str) -> float:
+    """1 for a lead-in («… gồm:») or a sentence that lists inline («ưu tiên các lĩnh vực: A; B; C»)."""
     folded = fold_accents(unit.lower())
-    return 1.0 if _LEAD.search(folded) else 0.0
+    inline = ":" in unit and unit.split(":", 1)[1].count(";") >= 1
+    return 1.0 if _LEAD.search(folded) or inline else 0.0
 
 
 @dataclass

@@ -6,11 +6,11 @@ whole bonus when a number stands right before (or right after "là"/":") the wor
 "bao nhiêu" / "mấy" in the question.
 
 A clause answers (``answered_by``, REQUIRED) only when a number stands within BIND_BEFORE words before or
-BIND_AFTER words after the asked noun (a year «2025» never counts, a share «100%» only for «bao nhiêu phần
-trăm»). The asked noun is the words after «bao nhiêu»/«mấy»; for «bao nhiêu phần trăm», the words before it
-(«được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»); for «X là bao nhiêu …», the first words of X («Dân
-số của huyện … là bao nhiêu người?» → «dân số»). So «giám đốc Trung tâm 10%» does not answer how much phụ
-cấp is. A question whose noun cannot be told needs any number.
+BIND_AFTER words after the asked noun (a year «2025» never counts; a share «100%» only for a share). The asked
+noun is the words after «bao nhiêu»/«mấy»; for «X là bao nhiêu …» the first words of X («Dân số của huyện …
+là bao nhiêu người?» → «dân số»); for «bao nhiêu phần trăm» the words before it or after «phần trăm»
+(«được hưởng phụ cấp bao nhiêu phần trăm» → «phụ cấp»: «giám đốc Trung tâm 10%» does not answer it). A
+question whose noun cannot be told needs any number.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ _NOUN = re.compile(r"\b(?:bao nhieu|may)\s+((?:\w+\s*){1,3})")
 _NUMBER = re.compile(r"\d")
 _SKIP = {"phan", "tram", "la", "thi", "duoc", "co", "nguoi", "tien", "ngay", "nam"}
 _SHARE = re.compile(r"((?:\w+\s+){1,2})(?:bao nhieu|may)\s+(?:phan tram|%)")
+_AFTER_SHARE = re.compile(r"(?:bao nhieu|may)\s+(?:phan tram|%)\s+((?:\w+\s*){1,3})")
 _GENERIC_BEFORE = {"la", "co", "duoc", "huong", "dat", "chiem", "thi", "voi", "so", "cua"}
 _SUBJECT = re.compile(r"^(.*?)\s+la\s+(?:bao nhieu|may)\b")
 _ALTERNATIVES = {"tien": ("dong",)}     # «bao nhiêu tiền» is answered in đồng
@@ -104,30 +105,36 @@ def _noun_words(candidates: list[str]) -> list[str]:
 
 def answered_by(unit: str, question: str) -> bool:
     """Whether the unit holds a number bound to the asked noun — the noun's words, adjacent, within
-    BIND_BEFORE/BIND_AFTER words of a number — or any number when the noun cannot be told."""
+    BIND_BEFORE/BIND_AFTER words of a number — or any number when the noun cannot be told. For «bao nhiêu
+    phần trăm» the number is a share («80%») bound to the words before it or to those after «phần trăm»
+    («học đủ bao nhiêu phần trăm số tiết» → «80% số tiết»)."""
     if not _NUMBER.search(unit):
         return False
     noun = bound_noun(question)
     if not noun or noun[0] in ("phan", "ty"):
         return True
-    share = bool(_SHARE.search(fold_accents(question.lower())))   # «bao nhiêu phần trăm»: a share is the answer
+    folded = fold_accents(question.lower())
+    share = bool(_SHARE.search(folded))
+    nouns = [noun]
+    if share and (after := _AFTER_SHARE.search(folded)):
+        nouns.append(_noun_words(after.group(1).split())[:2])
     written = _TOKEN.findall(unicodedata.normalize("NFC", unit.lower()))
     tokens = [fold_accents(t) for t in written]
-    typed = _typed(question, noun)
-    phrases = [noun, *([alt] for alt in _ALTERNATIVES.get(" ".join(noun), ()))]
-    for phrase in phrases:
-        size = len(phrase)
-        for i in range(len(tokens) - size + 1):
-            # a word typed with diacritics must match as typed: «dân số» is not «dẫn số»
-            if tokens[i:i + size] == phrase and (phrase is not noun or all(
-                    t == w or t == fold_accents(t) for t, w in zip(typed, written[i:i + size], strict=False))):
-                window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + size:i + size + BIND_AFTER]
-                if any(_counts(t, share) for t in window):
-                    return True
+    for asked in filter(None, nouns):
+        typed = _typed(question, asked)
+        for phrase in [asked, *([alt] for alt in _ALTERNATIVES.get(" ".join(asked), ()))]:
+            size = len(phrase)
+            for i in range(len(tokens) - size + 1):
+                # a word typed with diacritics must match as typed: «dân số» is not «dẫn số»
+                if tokens[i:i + size] == phrase and (phrase is not asked or all(
+                        t == w or t == fold_accents(t) for t, w in zip(typed, written[i:i + size], strict=False))):
+                    window = tokens[max(0, i - BIND_BEFORE):i] + tokens[i + size:i + size + BIND_AFTER]
+                    if any(_counts(t, share) for t in window):
+                        return True
     return False
 
 
 def _counts(token: str, share: bool = False) -> bool:
-    """Whether a token is a number that can answer: never a year («2025»); a share («100%») only when a share
+    """Whether a token is a number that answers: never a year («2025»); a share («80%») exactly when a share
     is asked."""
-    return token[0].isdigit() and (share or not token.endswith("%")) and not _YEAR.fullmatch(token)
+    return token[0].isdigit() and token.endswith("%") == share and not _YEAR.fullmatch(token)
