@@ -8,21 +8,18 @@ One library per case, built once per module.
 from __future__ import annotations
 
 import dataclasses
-import re
 from pathlib import Path
 
 import docx
 import pytest
-from fpdf import FPDF
 
-from assistant.answer import NOT_FOUND, Answer
+from assistant.answer import NOT_FOUND
 from assistant.pipeline import PASTE_FACTOR, Assistant, QuestionError
 from assistant.render import answer_plain, where
+from tests.grounding import assert_grounded
+from tests.pdf_fixtures import new_pdf, running_header, write
 from vectorstore.indexer import index_files
 from vectorstore.library import Library
-
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-QUOTE = re.compile(r"“(.+?)” \[(\d+)\]", re.DOTALL)
 
 
 def build_assistant(tmp_path_factory, sample_settings, embedder, name: str, files: dict[str, str | None],
@@ -41,15 +38,6 @@ def build_assistant(tmp_path_factory, sample_settings, embedder, name: str, file
     results = index_files(library, paths, show_progress=False)
     assert all(r.status != "rejected" for r in results), results
     return Assistant(settings, library)
-
-
-def assert_exact_quotes(answer: Answer) -> None:
-    """Every “quote” [n] of the answer is an exact substring of the passage its marker cites."""
-    quotes = QUOTE.findall(answer.text)
-    assert quotes, answer.text
-    for quote, n in quotes:
-        assert 1 <= int(n) <= len(answer.sources), answer.text
-        assert quote in answer.sources[int(n) - 1].passage.text, (quote, answer.sources[int(n) - 1].passage.text)
 
 
 # --- 1. same-template reports -------------------------------------------------------------------------
@@ -109,7 +97,7 @@ def test_named_district_gets_its_own_figure_only(twins_assistant, question, own,
     assert not answer.abstained, answer.text
     assert own in answer.text
     assert other not in answer.text
-    assert_exact_quotes(answer)
+    assert_grounded(answer)
 
 
 @pytest.mark.parametrize("question", [
@@ -143,7 +131,7 @@ def test_unnamed_district_gives_both_figures_each_labelled(twins_assistant, ques
         # the figure comes in the part of the answer labelled with its own document's title
         part = next((p for p in answer.text.split("\n\n") if f"«{title}»" in p), "")
         assert report[index] in part, answer.text
-    assert_exact_quotes(answer)
+    assert_grounded(answer)
 
 
 # --- 2. a .docx table ---------------------------------------------------------------------------------
@@ -199,7 +187,7 @@ def test_table_row_of_the_asked_commune_labelled_by_headers(table_assistant, que
     for other, *_ in TABLE_ROWS:
         if other != unit:
             assert other not in answer.text, answer.text
-    assert_exact_quotes(answer)
+    assert_grounded(answer)
 
 
 # --- 3. a long pasted question ------------------------------------------------------------------------
@@ -286,27 +274,11 @@ PDF_FIGURE = ("Năm 2023, toàn Đảng bộ kết nạp 11 đảng viên là ch
               "đoàn viên thanh niên, đạt 104% chỉ tiêu được giao.")
 
 
-class RunningHeaderReport(FPDF):
-    def header(self) -> None:
-        self.set_font("DejaVu", size=9)
-        self.cell(0, 6, PDF_RUNNING_HEADER, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.ln(4)
-        self.set_font("DejaVu", size=11)
-
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font("DejaVu", size=9)
-        self.cell(0, 8, f"- {self.page_no()} -", align="C")
-
-
 def write_report_pdf(folder: Path) -> Path:
-    pdf = RunningHeaderReport(format="A4")
-    pdf.add_font("DejaVu", "", FONT)
-    pdf.set_font("DejaVu", size=11)
-    pdf.set_auto_page_break(False)
+    pdf = new_pdf(running_header(PDF_RUNNING_HEADER))
 
     def line(text: str) -> None:
-        pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        write(pdf, text)
 
     pdf.add_page()
     for title_line in PDF_TITLE_LINES:
@@ -351,7 +323,7 @@ def test_pdf_figure_answered_with_its_page(pdf_assistant, question, figure):
     assert "(trang 2)" in where(source.passage)
     assert "trang 2" in answer_plain(answer)
     assert PDF_RUNNING_HEADER not in answer.text
-    assert_exact_quotes(answer)
+    assert_grounded(answer)
 
 
 # --- 5. an instruction inside a document --------------------------------------------------------------
@@ -403,7 +375,7 @@ def test_instruction_in_document_never_quoted(instructed_assistant, question):
     assert all(INJECTED not in q and "9.999" not in q for s in answer.sources for q in s.quotes)
     assert not answer.abstained, answer.text
     assert "412 đảng viên" in answer.text
-    assert_exact_quotes(answer)
+    assert_grounded(answer)
 
 
 EVERYDAY_ABSTAINS = pytest.mark.xfail(reason="«có tất cả», «kể cả» (ordinary words, not in the passage): the "

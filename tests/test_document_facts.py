@@ -4,11 +4,11 @@ subject. Answers quote the passage that states the fact; a fact the document doe
 from __future__ import annotations
 
 import dataclasses
-import re
 
 import pytest
 
 from assistant.document_facts import document_facts_answer, fact_kind
+from tests.grounding import assert_grounded
 
 HUONG_DAN = """HUYỆN ỦY ĐÔNG LĨNH
 BAN TỔ CHỨC
@@ -98,15 +98,6 @@ def facts_library(tmp_path_factory, sample_settings, embedder):
     library = Library(settings, embedder)
     index_files(library, files, show_progress=False)
     return library
-
-
-def assert_grounded(answer) -> None:
-    """Every quoted text is word for word in the passage its marker cites."""
-    by_marker = {s.n: s.passage.text for s in answer.sources}
-    quotes = re.findall(r"“(.+?)” \[(\d+)\]", answer.text, flags=re.S)
-    assert quotes, answer.text
-    for quote, n in quotes:
-        assert quote in by_marker[int(n)], (quote, n)
 
 
 @pytest.mark.parametrize(("question", "kind"), [

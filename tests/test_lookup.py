@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from assistant.catalog import build_catalog
 from assistant.lookup import reference_question
-
-
-def assert_grounded(answer) -> None:
-    """Every quoted text in the answer is word for word in the passage its marker cites."""
-    by_marker = {s.n: s.passage.text for s in answer.sources}
-    quotes = re.findall(r"“(.+?)” \[(\d+)\]", answer.text, flags=re.S)
-    assert quotes, answer.text
-    for quote, n in quotes:
-        assert quote in by_marker[int(n)], (quote, n)
+from tests.grounding import assert_grounded
 
 
 @pytest.mark.parametrize(("question", "intent", "level"), [

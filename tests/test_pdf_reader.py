@@ -9,8 +9,8 @@ from fpdf import FPDF
 
 from ingest.loader import parse_document
 from ingest.pdf_reader import join_lines, page_at, paragraphs, pdf_text, pdf_text_with_pages, read_pdf
+from tests.pdf_fixtures import new_pdf, running_header, write
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 HEADER = "ĐẢNG BỘ XÃ THỬ NGHIỆM"
 
 WRAPPED = (
@@ -30,34 +30,12 @@ CUT_AFTER = (
 FIRST_DUTY = "Tiếp tục nâng cao chất lượng sinh hoạt chi bộ, thực hiện nghiêm nguyên tắc tập trung dân chủ."
 
 
-class Report(FPDF):
-    def header(self) -> None:
-        self.set_font("DejaVu", size=9)
-        self.cell(0, 6, HEADER, align="C", new_x="LMARGIN", new_y="NEXT")
-        self.ln(4)
-        self.set_font("DejaVu", size=11)
-
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font("DejaVu", size=9)
-        self.cell(0, 8, f"- {self.page_no()} -", align="C")
-
-
-def new_pdf(cls: type[FPDF] = Report) -> FPDF:
-    pdf = cls(format="A4")
-    pdf.add_font("DejaVu", "", FONT)
-    pdf.set_font("DejaVu", size=11)
-    pdf.set_auto_page_break(False)
-    return pdf
-
-
-def write(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+Report = running_header(HEADER)
 
 
 @pytest.fixture
 def report(tmp_path: Path) -> Path:
-    pdf = new_pdf()
+    pdf = new_pdf(Report)
     pdf.add_page()
     for text in ("BÁO CÁO", "Kết quả công tác xây dựng Đảng năm 2024 của Chi bộ Thôn Thử Nghiệm",
                  "I. TÌNH HÌNH CHUNG", WRAPPED, "1. Kết quả", CUT_BEFORE):

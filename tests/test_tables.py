@@ -18,8 +18,8 @@ from fpdf.fonts import FontFace
 from ingest.loader import load_document
 from ingest.pdf_reader import pdf_text, pdf_text_with_pages, read_pdf
 from ingest.tables import header_labels, render_table
+from tests.pdf_fixtures import new_pdf, write
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 SECTION = "I. KẾT QUẢ PHÁT TRIỂN ĐẢNG VIÊN"
 LEAD_IN = "Kết quả kết nạp đảng viên mới năm 2023 của các đảng bộ xã được tổng hợp tại bảng sau:"
 AFTER = "Nhìn chung, các đảng bộ cơ sở đã quan tâm công tác tạo nguồn, song một số đơn vị chưa đạt chỉ tiêu."
@@ -152,18 +152,6 @@ def test_docx_footnote_in_a_cell_still_follows_the_table(tmp_path: Path) -> None
 
 
 # --- .pdf -----------------------------------------------------------------------------
-
-def new_pdf() -> FPDF:
-    pdf = FPDF(format="A4")
-    pdf.add_font("DejaVu", "", FONT)
-    pdf.set_font("DejaVu", size=11)
-    pdf.set_auto_page_break(False)
-    return pdf
-
-
-def write(pdf: FPDF, text: str) -> None:
-    pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
-
 
 def draw_table(pdf: FPDF, rows, *, headings: bool = True) -> None:
     with pdf.table(headings_style=FontFace(), first_row_as_headings=headings) as table:
