@@ -24,7 +24,7 @@ MAX_QUOTES = 3
 LONG_SENTENCE_WORDS = 45   # a longer sentence is quoted by its clause (split at ";")
 KIND_BONUS = 0.3           # for a sentence holding the number / date / document asked for
 RANK_DECAY = 0.08          # a quote from the n-th passage is worth (1 - n * RANK_DECAY)
-CONTEXT_WEIGHT = 0.8       # a footnote sentence matched only with its citing sentence counts less
+CONTEXT_WEIGHT = 0.8       # a clause matched only with what frames it (citing sentence, heading …) counts less
 LABEL_WORDS = 8            # a lead-in this short, without final punctuation, is quoted with what follows
 RUNNER_UP = 0.75           # further quotes must score at least this share of the best one
 UNIT_BONUS = 0.3           # for a clause naming the asked unit, in a passage naming several units
@@ -150,8 +150,8 @@ def best_quotes(question: str, terms: QuestionTerms, hits: list[Hit],
             if (is_instruction(unit) or is_title(unit, hit.passage.doc_title) or unit in headings
                     or (scope and not scope.quotable(unit))):
                 continue  # never an instruction, the title, a heading alone, or another unit's clause
-            score = score_unit(unit, terms, question, kind) + (UNIT_BONUS if among_units.get(i) and scope.mentions(unit)
-                                                              else 0.0)
+            unit_bonus = UNIT_BONUS if among_units.get(i) and scope.mentions(unit) else 0.0
+            score = score_unit(unit, terms, question, kind) + unit_bonus
             if context:
                 score = max(score, CONTEXT_WEIGHT * score_unit(f"{unit} {context}", terms, question, kind))
             scored.append((i, unit, score * (1 - RANK_DECAY * i)))
