@@ -55,11 +55,26 @@ def _present_phrases(found, text: str) -> list[tuple[str, ...]]:
 
 
 def _paraphrased_pairs(found, text: str) -> set[tuple[str, str]]:
+    return _phrase_pairs(_present_phrases(found, text))
+
+
+def _phrase_pairs(phrases: list[tuple[str, ...]]) -> set[tuple[str, str]]:
+    """The accent-folded word pairs of the phrases."""
     pairs = set()
-    for typed in _present_phrases(found, text):
+    for typed in phrases:
         folded = [fold_accents(w) for w in typed]
         pairs |= set(zip(folded, folded[1:], strict=False))
     return pairs
+
+
+def _present_tokens(terms: QuestionTerms, text: str) -> tuple[set[str], list[tuple[str, ...]]]:
+    """The text's tokens, with the words of the question's glossary phrases it writes in any wording, and
+    those phrases."""
+    tokens = set(tokenize(text))
+    phrases = _present_phrases(terms.paraphrases, text)
+    for typed in phrases:
+        tokens.update(typed)
+    return tokens, phrases
 
 
 def text_pairs(text: str) -> set[tuple[str, str]]:
@@ -75,13 +90,11 @@ def coverage(terms: QuestionTerms, text: str) -> float:
     total = sum(terms.weights.values())
     if not total:
         return 0.0
-    tokens = set(tokenize(text))
-    for typed in _present_phrases(terms.paraphrases, text):
-        tokens.update(typed)
+    tokens, phrases = _present_tokens(terms, text)
     unigram = sum(w for t, w in terms.weights.items() if t in tokens) / total
     if not terms.pairs:
         return unigram
-    present = text_pairs(text) | _paraphrased_pairs(terms.paraphrases, text)
+    present = text_pairs(text) | _phrase_pairs(phrases)
     pairs = sum(w for p, w in terms.pairs.items() if p in present) / sum(terms.pairs.values())
     return (unigram + pairs) / 2
 
@@ -119,9 +132,7 @@ def missing_rare(terms: QuestionTerms, texts: list[str]) -> list[str]:
     (a document's own number stands in its header only)."""
     tokens: set[str] = set()
     for text in texts:
-        tokens.update(tokenize(text))
-        for typed in _present_phrases(terms.paraphrases, text):
-            tokens.update(typed)
+        tokens |= _present_tokens(terms, text)[0]
     rare = [(w, weight) for w, weight in terms.weights.items()
             if weight >= RARE_WEIGHT and w not in tokens and not is_soft(w) and not w.isdigit()]
     return [w for w, _ in sorted(rare, key=lambda r: -r[1])]

@@ -129,18 +129,16 @@ class Gazetteer:
     def asked(self, question: str) -> list[Unit]:
         """The known units the question names (accent- and case-insensitive)."""
         folded = f" {_fold(question)} "
-        found = []
+        explicit, alone = [], []
         for unit in self.units.values():
-            with_level = f" {_fold(unit.level)} {unit.name} " in folded
-            committee = f" {_fold(unit.level).split()[0]} uy {unit.name} " in folded
-            alone = len(unit.name.split()) >= MIN_NAME_SYLLABLES and f" {unit.name} " in folded
-            if with_level or committee or alone:
-                found.append(unit)
-        # «huyện Tây Sơn» also matches the name alone of «xã Tây Sơn»: keep only units whose level is asked,
-        # when the question writes a level word before the name
-        explicit = [u for u in found if f" {_fold(u.level)} {u.name} " in folded
-                    or f" {_fold(u.level).split()[0]} uy {u.name} " in folded]
-        return explicit or found
+            level = _fold(unit.level)
+            if f" {level} {unit.name} " in folded or f" {level.split()[0]} uy {unit.name} " in folded:
+                explicit.append(unit)
+            elif len(unit.name.split()) >= MIN_NAME_SYLLABLES and f" {unit.name} " in folded:
+                alone.append(unit)
+        # «huyện Tây Sơn» also matches the name alone of «xã Tây Sơn»: when the question writes a level word
+        # before a name, only the units it names so count
+        return explicit or alone
 
     def unknown(self, question: str) -> list[str]:
         """Units the question writes with a level and a capitalised name that no passage mentions: «huyện Nam
@@ -186,7 +184,7 @@ class Scope:
 
     @property
     def tiers(self) -> set[str]:
-        return {_TIER.get(u.level, u.level) for u in self.units}
+        return {tier(u.level) for u in self.units}
 
     def _names(self, keys) -> bool:
         return any(u.key in keys for u in self.units)
@@ -195,7 +193,7 @@ class Scope:
         """False for a document about another unit of an asked unit's tier (xã, phường and thị trấn are one
         tier), and about none of the asked units: the neighbouring district's report."""
         keys = self.gazetteer.identity.get(doc_id, set())
-        return self._names(keys) or not any(_TIER.get(level, level) in self.tiers for level, _ in keys)
+        return self._names(keys) or not any(tier(level) in self.tiers for level, _ in keys)
 
     def names(self, passage: Passage) -> bool:
         """Whether the passage or its document names an asked unit."""
