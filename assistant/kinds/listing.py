@@ -3,11 +3,12 @@ items of the list, not with its lead-in alone.
 
 A list in a passage is a lead-in line — ending with «:», or saying «gồm», «bao gồm», «như sau», «sau đây» —
 followed by item lines («- …», «+ …», «a) …», «1. …»). Items without a lead-in line are a list whose label
-is the passage's ``context`` (the lead-in a long list carries on) or its section's last heading. The
-answer is anchored on the best quote the usual scoring finds: when it is a lead-in or one of the items,
-the whole list is answered — the lead-in quoted, then up to MAX_ITEMS items, each an exact line of its
-passage (long items by their first sentence), items carried on in the next passages included, then «…»
-with the number of items left.
+is the passage's ``context`` (the lead-in a long list carries on) or its section's last heading. For a list
+question the list among the top passages whose heading, lead-in and first items answer it best is chosen
+(``best_listing``: coverage, the listed noun in its heading or lead-in, its rank); otherwise, or when none
+covers enough, the list the best quote belongs to (``listing_at``). It is answered whole: the lead-in
+quoted, then up to MAX_ITEMS items, each an exact line of its passage (long items by their first sentence),
+items carried on in the next passages included, then «…» with the number of items left.
 """
 
 from __future__ import annotations
@@ -56,7 +57,6 @@ class Listing:
     lead: str                 # the lead-in line, as written ("" when the list's label is its heading or context)
     label: str                # what the list is of: the lead-in, else the passage's context or section heading
     items: list[str] = field(default_factory=list)
-    rank: int = 0             # of the passage among the hits
     score: float = 0.0
 
 
@@ -79,7 +79,7 @@ def marker(line: str) -> str:
     return "a)" if mark[0].isalpha() else "1." * mark.count(".")
 
 
-def lists_in(passage: Passage, rank: int = 0) -> list[Listing]:
+def lists_in(passage: Passage) -> list[Listing]:
     """The lists of a passage: a lead-in and the item lines under it (items of another marker than the lead-in's
     own, when the lead-in is itself an item: «1. … sau đây:» then «a) …»); a lead-in followed by one paragraph
     («… gồm:» then «“A”; “B”; …»); runs of items without a lead-in, labelled by the passage's context or heading."""
@@ -100,7 +100,7 @@ def lists_in(passage: Passage, rank: int = 0) -> list[Listing]:
             if not items and j < len(lines) and not is_item(lines[j]) and line.rstrip().endswith(":"):
                 items, j = [lines[j]], j + 1   # «… gồm:» then one paragraph «“A”; “B”; …»: quoted whole
             if items:
-                found.append(Listing(passage, line, line, items, rank))
+                found.append(Listing(passage, line, line, items))
                 i = j
                 continue
         if is_item(line):
@@ -112,7 +112,7 @@ def lists_in(passage: Passage, rank: int = 0) -> list[Listing]:
                 j += 1
             same = [x for x in items if marker(x) == own]
             if len(same) >= 2 or passage.context:   # one clause alone is no list
-                found.append(Listing(passage, "", passage.context or heading, same, rank))
+                found.append(Listing(passage, "", passage.context or heading, same))
             i = j
             continue
         i += 1
@@ -149,7 +149,7 @@ def best_listing(question: str, terms: QuestionTerms, passages: list[Passage], d
     best = None
     for rank, passage in enumerate(passages):
         heading = _heading(passage)
-        for listing in lists_in(passage, rank):
+        for listing in lists_in(passage):
             probe = " ".join([heading, listing.label, *listing.items[:3]])
             named = set(re.findall(r"\w+", fold_accents(f"{heading} {listing.label}".lower())))
             share = sum(w in named for w in noun) / len(noun) if noun else 0.0
