@@ -121,6 +121,11 @@ def is_title(unit: str, title: str) -> bool:
     return bool(unit) and (unit in title or (title in unit and len(unit) <= len(title) + 20))
 
 
+def unit_at(text: str, offset: int) -> str:
+    """The quotable unit of ``text`` (see quote_units) that holds the character at ``offset``; "" if none."""
+    return next((u for u in quote_units(text) if text.find(u) <= offset < text.find(u) + len(u)), "")
+
+
 def score_unit(unit: str, terms: QuestionTerms, question: str, kind=None) -> float:
     """How well the unit covers the question, plus a bonus (up to KIND_BONUS) when it holds the kind of
     fact asked for (assistant.kinds)."""

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answer import Answer, Citations, quote_units
+from assistant.answer import Answer, Citations, quote_units, unit_at
 from assistant.catalog import library_document_name, vietnamese_date
 from assistant.scope import TYPE_WORDS, acting_clause, named_documents, profiles, question_types
 from ingest.header_metadata import read_signature
@@ -118,7 +118,7 @@ def _issuer(library, doc_id: str, passages: list[Passage], c: Citations) -> list
         found = acting_clause(p.text)
         if found:
             subject, start, _ = found
-            unit = next((u for u in quote_units(p.text) if p.text.find(u) <= start < p.text.find(u) + len(u)), "")
+            unit = unit_at(p.text, start)
             quote = p.text[start:p.text.find(unit) + len(unit)] if unit else subject
             n = c.cite(p, quote)
             lines += [f"Cơ quan ban hành: {subject} [{n}]", f"“{quote}” [{n}]"]
@@ -289,7 +289,7 @@ def _which(question: str, library, c: Citations) -> list[str]:
              + ":"]
     if acting:
         p = next(p for p in passages[:PREAMBLE_PASSAGES] if acting_clause(p.text) == acting)
-        unit = next((u for u in quote_units(p.text) if p.text.find(u) <= acting[1] < p.text.find(u) + len(u)), "")
+        unit = unit_at(p.text, acting[1])
         quote = p.text[acting[1]:p.text.find(unit) + len(unit)] if unit else acting[0]
         lines.append(f"“{quote}” [{c.cite(p, quote)}]")
     lines += _subject(library, doc_id, passages, c)[:1]
