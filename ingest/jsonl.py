@@ -46,7 +46,7 @@ def load_jsonl(path: Path) -> list[Document]:
             continue
         doc = parse_document(
             text, f"{slug(path.stem)}/{record_id}", fallback_title=str(record.get("title") or record_id),
-            source_path=f"{path}#{record_id}", content_hash=content_hash(line.encode()), source_id=record_id,
+            source_path=f"{path}#{record_id}", content_hash=content_hash(text), source_id=record_id,
         )
         extra = record.get("metadata")
         if isinstance(extra, dict):

@@ -12,7 +12,6 @@ a page break covers the footnotes in between).
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
 import unicodedata
@@ -20,9 +19,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.chunking import build_passages
+from ingest.decoding import normalise
 from ingest.footnotes import split_footnotes
 from ingest.header_metadata import read_header_metadata
-from ingest.legacy_encoding import detect_legacy, fix_legacy
+from ingest.legacy_encoding import fix_legacy
 from ingest.markdown import parse_blocks
 from ingest.passage import Document, Passage
 from ingest.structure import build_sections, document_title, rejoin_page_breaks
@@ -35,38 +35,12 @@ ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 PARSER_VERSION = "5"  # bump when what a file yields (passages, embedded text) changes: all is re-indexed
 
 
-def content_hash(data: bytes) -> str:
-    """Identifies a file's content as this parser reads it (same bytes, same parser: same hash)."""
-    return hashlib.sha256(f"parser {PARSER_VERSION}\n".encode() + data).hexdigest()
-
-
-def decode_text(data: bytes, name: str = "") -> str:
-    """Bytes of a text file as str: UTF-8 (with or without BOM), UTF-16 (with BOM, or plainly two
-    bytes a character) or an 8-bit TCVN3/VNI file; a Vietnamese ValueError for anything else."""
-    binary = ValueError(f"Tệp {name} không phải văn bản (nội dung nhị phân)")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    elif len(data) >= 4 and data.count(0) >= len(data) // 4:
-        encoding = "utf-16-le" if data[1] == 0 else "utf-16-be"
-    elif b"\x00" in data:
-        raise binary
-    else:
-        encoding = "utf-8-sig"
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as error:
-        text = data.decode("latin-1")  # an 8-bit TCVN3/VNI file reads as Latin-1, then converts
-        if encoding != "utf-8-sig" or not detect_legacy(text):
-            raise ValueError(f"Không đọc được tệp {name} (mã hóa không phải UTF-8 hay UTF-16)") from error
-    if sum(not c.isprintable() and c not in "\n\r\t\f" for c in text) > len(text) // 100:
-        raise binary
-    return text
-
-
-def normalise(data: bytes, name: str = "") -> str:
-    """The normalised source of ``data`` (see the module docstring)."""
-    text = decode_text(data, name).replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text)
+def content_hash(text: str) -> str:
+    """Identifies a document's content as this parser reads it: the hash of its normalised text
+    (NFC, "\\n" line breaks) with every run of whitespace made one space, and the parser version.
+    The same report saved as UTF-16 with CRLF, or re-typed with other spacing, hashes the same."""
+    canonical = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(f"parser {PARSER_VERSION}\n{canonical}".encode()).hexdigest()
 
 
 def slug(text: str) -> str:
@@ -95,19 +69,21 @@ def read_source(path: Path) -> str:
     return normalise(path.read_bytes(), path.name)
 
 
-def read_text(path: Path, data: bytes) -> tuple[str, list[int]]:
-    """The text of a file in the shape the parser reads, whatever its format, and for a PDF the
-    offset in that text where each page begins (empty for other formats)."""
+def read_text(path: Path, data: bytes) -> tuple[str, list[int], list[str]]:
+    """The text of a file in the shape the parser reads, whatever its format; for a PDF the
+    offset in that text where each page begins (empty for other formats); and warnings (in
+    Vietnamese) naming what the reader skipped: images, embedded objects, scanned pages."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from ingest.pdf_reader import pdf_text_with_pages, read_pdf
+        from ingest.pdf_reader import pdf_text_with_pages, read_pdf, skipped_content
 
-        return pdf_text_with_pages(read_pdf(path))
+        text, page_starts = pdf_text_with_pages(read_pdf(path))
+        return text, page_starts, skipped_content(path)
     if suffix == ".docx":
-        from ingest.docx_reader import read_docx
+        from ingest.docx_reader import read_docx, skipped_content
 
-        return read_docx(path), []
-    return normalise(data, path.name), []
+        return read_docx(path), [], skipped_content(path)
+    return normalise(data, path.name), [], []
 
 
 def load_document(path: Path) -> Document:
@@ -118,15 +94,16 @@ def load_document(path: Path) -> Document:
     data = path.read_bytes()
     if not data:
         raise ValueError(f"Tệp rỗng: {path.name}")
-    text, page_starts = read_text(path, data)
+    text, page_starts, warnings = read_text(path, data)
     source, _ = fix_legacy(text)  # text typed in TCVN3 / VNI fonts becomes Unicode
     if not source.strip():
         raise ValueError(f"Tệp rỗng: {path.name}")
     doc_id = slug(path.stem) or hashlib.sha256(data).hexdigest()[:16]
     document = parse_document(
         source, doc_id, fallback_title=path.stem, source_path=str(path),
-        content_hash=content_hash(data),
+        content_hash=content_hash(source),
     )
+    document.warnings = warnings
     if not document.passages:
         raise ValueError(f"Tệp rỗng: {path.name} (không có nội dung văn bản)")
     if page_starts:

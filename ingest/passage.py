@@ -54,3 +54,4 @@ class Document:
     passages: list[Passage]
     metadata: dict[str, str] = field(default_factory=dict)  # from the header block: type, number, date…
     pages: int = 0                 # pages of a PDF (0: not paged)
+    warnings: list[str] = field(default_factory=list)  # what the reader skipped (Vietnamese), shown with the outcome

