@@ -40,6 +40,13 @@ class Settings:
     llm_temperature: float = 0.0
     llm_max_tokens: int = 600
     prompts_dir: Path = ROOT / "prompts"
+    max_parse_seconds: float = 60.0  # a file whose reading and parsing takes longer is rejected
+    allow_anonymous: bool = False   # serve a non-loopback HOST without any user accounts
+
+    @property
+    def loopback(self) -> bool:
+        """Whether the app listens only on this machine (127.0.0.1, ::1, localhost)."""
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
 
     @property
     def llm_enabled(self) -> bool:
@@ -82,4 +89,6 @@ def load() -> Settings:
         llm_temperature=float(env("LLM_TEMPERATURE", "0")),
         llm_max_tokens=int(env("LLM_MAX_TOKENS", "600")),
         prompts_dir=Path(env("PROMPTS_DIR", str(ROOT / "prompts"))).resolve(),
+        max_parse_seconds=float(env("MAX_PARSE_SECONDS", "60")),
+        allow_anonymous=env("ALLOW_ANONYMOUS", "").strip().lower() in ("1", "true", "yes"),
     )
