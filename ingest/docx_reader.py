@@ -2,8 +2,15 @@
 
 ``read_docx(path)`` returns NFC text whose blocks are separated by blank lines:
 
-- body paragraphs and tables in document order (headers, footers, text boxes, images,
-  comments and endnotes are left out; tracked insertions are kept, deletions dropped);
+- body paragraphs and tables in document order (headers, footers, images, charts,
+  embedded objects, equations, comments and endnotes are left out — ``skipped_content``
+  names those a reader should know of; tracked insertions are kept, deletions dropped);
+- a text box (``w:txbxContent``: DrawingML ``wps:txbx`` or VML ``v:textbox``, alone, in
+  a group or on a canvas) is read where it is anchored: its paragraphs and tables right
+  after the paragraph that anchors it (and that paragraph's footnotes), in a table cell
+  after the cell paragraph; of an ``mc:AlternateContent`` only the first Choice is read
+  (else the Fallback), so a box Word stores twice (DrawingML and VML) is read once; the
+  text of a legacy VML WordArt (``v:textpath``) is a paragraph of its own;
 - a heading — a paragraph styled "Title", "Subtitle" or "Heading n", or a bold short line
   that starts with a section number ("I.", "1.", "2.1.", "a)") and does not end a
   sentence — is written ``## <text>``, its numbering kept: the parser takes the level
@@ -57,8 +64,23 @@ from ingest.tables import render_table
 
 HEADING_STYLE = re.compile(r"^(?:Title|Subtitle|Heading\s*\d)$", re.IGNORECASE)
 PLACEHOLDER = re.compile(r"%([1-9])")
-MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-SKIPPED = {qn(tag) for tag in ("w:pPr", "w:rPr", "w:del", "w:moveFrom", "w:txbxContent")} | {MC_FALLBACK}
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+VML = "{urn:schemas-microsoft-com:vml}"
+ALTERNATE, CHOICE, FALLBACK = f"{MC}AlternateContent", f"{MC}Choice", f"{MC}Fallback"
+TEXT_BOX = qn("w:txbxContent")  # in DrawingML (wps:txbx) and in VML (v:textbox) alike
+TEXTPATH = f"{VML}textpath"  # legacy WordArt: its text is the "string" attribute
+DELETED = {qn("w:del"), qn("w:moveFrom")}
+SKIPPED = {qn("w:pPr"), qn("w:rPr"), TEXT_BOX} | DELETED
+SKIPPED_KINDS = {  # element → what skipped_content reports, in this order
+    qn("pic:pic"): "hình ảnh",
+    f"{VML}imagedata": "hình ảnh",
+    qn("w:object"): "đối tượng nhúng (OLE)",
+    qn("c:chart"): "biểu đồ",
+    "{http://schemas.microsoft.com/office/drawing/2014/chartex}chart": "biểu đồ",
+    qn("dgm:relIds"): "sơ đồ SmartArt",
+    qn("m:oMath"): "công thức toán",
+    qn("w:endnoteReference"): "chú thích cuối văn bản (endnote)",
+}
 ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
 
@@ -208,8 +230,7 @@ def footnote_texts(document) -> dict[str, str]:
         for note in root.findall(qn("w:footnote")):
             if note.get(qn("w:type")) in ("separator", "continuationSeparator", "continuationNotice"):
                 continue
-            paragraphs = [squeeze("".join(inline_text(p, None))) for p in note.iter(qn("w:p"))]
-            texts[note.get(qn("w:id"))] = " ".join(p for p in paragraphs if p)
+            texts[note.get(qn("w:id"))] = " ".join(p for p in flat_texts(note, None) if p)
     return texts
 
 
@@ -240,13 +261,56 @@ def squeeze(text: str) -> str:
     return " ".join(text.split())
 
 
+def branch(alternate):
+    """The branch of an ``mc:AlternateContent`` that is read, as Word shows it: the first
+    ``mc:Choice`` (a DrawingML text box), else the ``mc:Fallback`` (its VML copy); None if neither."""
+    choice = alternate.find(CHOICE)
+    return choice if choice is not None else alternate.find(FALLBACK)
+
+
+def anchored(element) -> list:
+    """The text boxes (``w:txbxContent``) and VML WordArt (``v:textpath``) drawn inside an
+    element, in document order: outermost ones only, each once (one branch of each
+    ``mc:AlternateContent``), none from deleted text. Shapes in a group or a canvas included."""
+    found = []
+    for child in element:
+        if child.tag in (TEXT_BOX, TEXTPATH):
+            found.append(child)
+        elif child.tag == ALTERNATE:
+            chosen = branch(child)
+            found += anchored(chosen) if chosen is not None else []
+        elif child.tag not in DELETED:
+            found += anchored(child)
+    return found
+
+
+def flat_texts(container, notes: Notes | None) -> Iterator[str]:
+    """The text of each paragraph inside a container (a cell, a footnote) in reading order,
+    whitespace collapsed: each paragraph followed by its text boxes' paragraphs; tables and
+    content controls inside are read through."""
+    for child in container:
+        if child.tag == qn("w:p"):
+            yield squeeze("".join(inline_text(child, notes)))
+            for box in anchored(child):
+                yield from [squeeze(box.get("string") or "")] if box.tag == TEXTPATH else flat_texts(box, notes)
+        elif child.tag == ALTERNATE:
+            chosen = branch(child)
+            yield from flat_texts(chosen, notes) if chosen is not None else ()
+        elif child.tag not in DELETED:
+            yield from flat_texts(child, notes)
+
+
 def inline_text(element, notes: Notes | None) -> Iterator[str]:
     """The text of a paragraph in reading order; footnote references as markers."""
     for child in element:
         tag = child.tag
         if tag in SKIPPED:
             continue
-        if tag == qn("w:t"):
+        if tag == ALTERNATE:
+            chosen = branch(child)
+            if chosen is not None:
+                yield from inline_text(chosen, notes)
+        elif tag == qn("w:t"):
             yield child.text or ""
         elif tag in (qn("w:tab"), qn("w:br"), qn("w:cr")):
             yield " "
@@ -283,12 +347,16 @@ def paragraph_block(paragraph, counters: Counters, notes: Notes) -> str:
     text = label + text
     if is_heading(paragraph, text):
         return f"## {text}"
+    return plain_block(text)
+
+
+def plain_block(text: str) -> str:
+    """A paragraph that is not a heading: a leading "#" escaped (it is not markdown)."""
     return "\\" + text if text.startswith("#") else text
 
 
 def cell_text(tc, notes: Notes) -> str:
-    paragraphs = (squeeze("".join(inline_text(p, notes))) for p in tc.iter(qn("w:p")))
-    return " ".join(p for p in paragraphs if p)
+    return " ".join(p for p in flat_texts(tc, notes) if p)
 
 
 def table_grid(tbl, notes: Notes) -> list[list[str | None]]:
@@ -315,6 +383,12 @@ def body_blocks(document, footnotes: dict[str, str]) -> list[str]:
         for child in container:
             if child.tag == qn("w:p"):
                 blocks.append(paragraph_block(Paragraph(child, document), counters, notes))
+                blocks.extend(notes.flush())
+                for box in anchored(child):  # its text boxes, after it
+                    if box.tag == TEXTPATH:
+                        blocks.append(plain_block(squeeze(box.get("string") or "")))
+                    else:
+                        walk(box)
             elif child.tag == qn("w:tbl"):
                 blocks.extend(render_table(table_grid(child, notes)))
             elif child.tag == qn("w:sdt"):
@@ -347,7 +421,39 @@ def read_docx(path: Path) -> str:
     return text + "\n"
 
 
+def count_skipped(element, counts: dict[str, int]) -> None:
+    """Add to ``counts`` (kind → number) the elements of ``SKIPPED_KINDS`` inside an element:
+    one branch of each ``mc:AlternateContent``, deleted text left out; an embedded object's
+    preview picture is part of the object."""
+    for child in element:
+        if child.tag in DELETED:
+            continue
+        if child.tag == ALTERNATE:
+            chosen = branch(child)
+            if chosen is not None:
+                count_skipped(chosen, counts)
+            continue
+        kind = SKIPPED_KINDS.get(child.tag)
+        if kind is not None:
+            counts[kind] = counts.get(kind, 0) + 1
+        if child.tag != qn("w:object"):
+            count_skipped(child, counts)
+
+
 def skipped_content(path) -> list[str]:
-    """What the reader could not turn into text (images, embedded objects, scanned pages), one
-    Vietnamese warning each; empty when nothing was skipped."""
-    return []
+    """What ``read_docx`` leaves out of the body although it is content, one Vietnamese warning
+    per kind with its count, e.g. ["3 hình ảnh không được đọc (chỉ đọc chữ)", "1 biểu đồ
+    không được đọc"]: pictures, embedded (OLE) objects, charts, SmartArt, equations,
+    endnotes (inside text boxes too); headers, footers and comments are not reported.
+    Empty when nothing was skipped or the file cannot be opened (``read_docx`` says why)."""
+    try:
+        body = docx.Document(io.BytesIO(Path(path).read_bytes())).element.body
+    except Exception:  # an unreadable file: read_docx reports it
+        return []
+    counts: dict[str, int] = {}
+    count_skipped(body, counts)
+    order = list(dict.fromkeys(SKIPPED_KINDS.values()))
+    return [
+        f"{counts[kind]} {kind} không được đọc" + (" (chỉ đọc chữ)" if kind == "hình ảnh" else "")
+        for kind in order if counts.get(kind)
+    ]
