@@ -1,11 +1,10 @@
-"""Command line: python -m assistant ask "câu hỏi" | python -m assistant refs [SỐ…]."""
+"""Command line: python -m assistant ask "câu hỏi" | refs [SỐ…] | users add|list|remove|passwd|role …"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
-
-from assistant.render import answer_plain
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +14,10 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question")
     refs = sub.add_parser("refs", help="các văn bản được trích dẫn (hoặc chi tiết một văn bản)")
     refs.add_argument("query", nargs="*", help='số hiệu hoặc tên văn bản: "21-KL/TW", "Kết luận 21"')
+    _users_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "users":
+        return _users(args)
 
     from assistant.pipeline import Assistant, QuestionError
     from vectorstore.indexer import ensure_samples_indexed
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     except QuestionError as err:
         print(str(err), file=sys.stderr)
         return 2
+    from assistant.render import answer_plain
+
     print(answer_plain(answer))
     return 0
 
@@ -52,6 +56,75 @@ def _refs(library, query: str) -> int:
             print(f"\n[{i}] {passage.doc_title}" + (f" › {passage.section}" if passage.section else ""))
             print(passage.text)
         print()
+    return 0
+
+
+def _users_parser(sub) -> None:
+    users = sub.add_parser("users", help="tài khoản người dùng của máy chủ (vai trò reader hoặc editor)")
+    actions = users.add_subparsers(dest="action", required=True)
+    add = actions.add_parser("add", help="thêm người dùng (hỏi mật khẩu hai lần)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["reader", "editor"], default="reader",
+                     help="reader: chỉ hỏi đáp; editor: còn được tải lên, cập nhật, xóa tài liệu (mặc định reader)")
+    passwd = actions.add_parser("passwd", help="đổi mật khẩu")
+    passwd.add_argument("name")
+    for command in (add, passwd):
+        command.add_argument("--password-stdin", action="store_true",
+                             help="đọc mật khẩu từ dòng đầu của đầu vào chuẩn (cho kịch bản)")
+    role = actions.add_parser("role", help="đổi vai trò")
+    role.add_argument("name")
+    role.add_argument("role", choices=["reader", "editor"])
+    actions.add_parser("list", help="liệt kê người dùng")
+    remove = actions.add_parser("remove", help="xóa người dùng")
+    remove.add_argument("name")
+
+
+def _new_password(from_stdin: bool) -> str:
+    """The password: the first line of stdin, or typed twice without being shown."""
+    from assistant.users import UserError
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise UserError("Hai lần nhập mật khẩu không khớp; không thay đổi gì.")
+    return first
+
+
+def _users(args) -> int:
+    import config
+    from assistant import users
+
+    data_dir = config.load().data_dir
+    try:
+        if args.action == "list":
+            found = users.list_users(data_dir)
+            for name, role in found:
+                print(f"{name}\t{role} ({users.ROLE_LABELS[role]})")
+            if not found:
+                print(f"Chưa có người dùng nào trong {users.users_file(data_dir)}.")
+            return 0
+        if args.action == "add":
+            first = not users.has_users(data_dir)
+            name = users.add(data_dir, args.name, _new_password(args.password_stdin), args.role)
+            print(f"Đã thêm người dùng «{name}» ({users.ROLE_LABELS[args.role]}).")
+            if first:
+                print("Từ nay ứng dụng yêu cầu đăng nhập (khởi động lại ứng dụng nếu nó đang chạy).")
+        elif args.action == "passwd":
+            users.set_password(data_dir, args.name, _new_password(args.password_stdin))
+            print(f"Đã đổi mật khẩu của «{users.canonical_name(args.name)}».")
+        elif args.action == "role":
+            users.set_role(data_dir, args.name, args.role)
+            print(f"«{users.canonical_name(args.name)}» nay là {users.ROLE_LABELS[args.role]}.")
+        elif args.action == "remove":
+            users.remove(data_dir, args.name)
+            print(f"Đã xóa người dùng «{users.canonical_name(args.name)}».")
+            if not users.has_users(data_dir):
+                print("Không còn người dùng nào: sau khi khởi động lại, ứng dụng không yêu cầu đăng nhập "
+                      "(và từ chối chạy trên địa chỉ khác 127.0.0.1 nếu không đặt ALLOW_ANONYMOUS=1).")
+    except users.UserError as err:
+        print(str(err), file=sys.stderr)
+        return 1
     return 0
 
 
