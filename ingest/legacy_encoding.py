@@ -1,4 +1,4 @@
-"""Legacy Vietnamese 8-bit encodings (TCVN3/ABC and VNI-Windows) -> Unicode, with detection.
+"""Legacy Vietnamese 8-bit encodings (TCVN3/ABC, VNI-Windows, Windows-1258) -> Unicode, with detection.
 
 Older government files were typed with ".VnTime" (TCVN3, also called ABC) or "VNI-Times" (VNI) fonts: the
 stored characters are Latin-1 code points that the font draws as Vietnamese letters. Once such a file is read
@@ -13,8 +13,15 @@ as text we get mojibake like ``"§¶ng"`` (TCVN3) or ``"Ñaûng"`` (VNI) for ``"
   characters (``"ô"`` = ơ, ``"ö"`` = ư, ``"ñ"`` = đ, ``"í ì æ ó ò"`` = í ì ỉ ĩ ị, ``"î"`` = ỵ).  It covers
   all 134 letters, lower and upper case.  Marks are matched in the case of their base letter.
 
+- Windows-1258 (CP1258, "Vietnamese" in Windows' code pages) is a real code page, not a font trick: the bytes
+  decode with Python's ``cp1258`` codec.  It holds ă â ê ô ơ ư đ and a few toned letters (à á è é…) but writes
+  most tones as a *combining* mark after the letter (bytes CC D2 DE EC F2 = U+0300 U+0309 U+0303 U+0301 U+0323),
+  so the decoded text must be NFC-normalised.  Its bytes A0-FF are Latin-1 except 14 (Ă Ì Ð Ò Õ Ý Þ ã ì ð ò õ
+  ý þ become Ă, grave, Đ, hook, Ơ, Ư, tilde, ă, acute, đ, dot below, ơ, ư, ₫).
+
 Detection (:func:`detect_legacy`) converts every word that holds a legacy code point and counts how many
-become valid Vietnamese syllables; see the thresholds below.
+become valid Vietnamese syllables; see the thresholds below.  :func:`detect_8bit` does the same for the bytes of
+a file that is not UTF-8, with Windows-1258 as a third candidate.
 """
 
 from __future__ import annotations
@@ -228,3 +235,71 @@ def fix_legacy(text: str) -> tuple[str, str | None]:
     if encoding is None:
         return text, None
     return to_unicode(text, encoding), encoding
+
+
+# --- Windows-1258 and choosing among 8-bit encodings -------------------------------------------------------------
+# C1 bytes 0x80-0x9F as Windows-1252 draws them (“ ” – … •): TCVN3/VNI files were typed on Windows with the
+# Windows-1252 code page, so their quotes and dashes are these bytes.  The five bytes Windows-1252 leaves
+# undefined (81 8D 8F 90 9D) stay Latin-1 control characters.
+_C1_AS_CP1252 = {b: bytes([b]).decode("cp1252") for b in range(0x80, 0xA0) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+_C1_TRANS = str.maketrans({chr(b): c for b, c in _C1_AS_CP1252.items()})
+
+
+def decode_8bit(data: bytes, encoding: str) -> str:
+    """The bytes of an 8-bit file as text.  ``"cp1258"``: decoded with the codec (undefined bytes are an error,
+    ``UnicodeDecodeError``) and NFC-normalised.  ``"tcvn3"`` / ``"vni"``: the font's code points as Latin-1
+    characters (Windows-1252 for bytes 0x80-0x9F), *not yet converted*; :func:`to_unicode` converts them."""
+    if encoding == "cp1258":
+        return unicodedata.normalize("NFC", data.decode("cp1258"))
+    if encoding in TABLES:
+        return data.decode("latin-1").translate(_C1_TRANS)
+    raise ValueError(f"unknown 8-bit encoding {encoding!r}; expected 'cp1258', 'tcvn3' or 'vni'")
+
+
+def _cp1258_valid_words(text: str) -> int:
+    """How many words of ``text`` (decoded as Windows-1258, NFC) are valid Vietnamese syllables, if the text
+    reads as Vietnamese; else 0.  The rule of :func:`detect_legacy`, with the words holding a non-ASCII letter as
+    the candidates, and at least :data:`MIN_VALID_WORDS` valid words holding a letter only Vietnamese uses
+    (ă đ ơ ư ạ…ỹ): Latin-1 French or English text decodes to the same letters (é è à ç) and has none."""
+    words = _WORD.findall(text)
+    candidates = [w for w in words if not w.isascii()]
+    valid = [w for w in candidates if is_vietnamese_syllable(w)]
+    vietnamese = sum(1 for w in valid if _VIET_UNICODE.search(w))
+    if (
+        len(valid) >= MIN_VALID_WORDS
+        and len(valid) >= MIN_VALID_RATIO * len(candidates)
+        and len(candidates) >= MIN_LEGACY_WORD_SHARE * len(words)
+        and vietnamese >= MIN_VALID_WORDS
+    ):
+        return len(valid)
+    return 0
+
+
+def detect_8bit(data: bytes) -> str | None:
+    """``"cp1258"``, ``"tcvn3"``, ``"vni"`` or ``None``: the Vietnamese 8-bit encoding of ``data``, the bytes of a
+    file that did not decode as UTF-8 or UTF-16 (a UTF-8 file must be tried first: its bytes are never tested
+    here).
+
+    TCVN3/VNI: :func:`detect_legacy` on the bytes read as Latin-1.  Windows-1258: the bytes decode with the
+    ``cp1258`` codec and pass :func:`_cp1258_valid_words`.  Each encoding, read the wrong way, turns most
+    Vietnamese words into non-syllables ("Việt" in Windows-1258 reads "Viêòt" in Latin-1; TCVN3 "ViÖt" stays
+    "ViÖt" in Windows-1258), so at most one qualifies on real text; if two do, the one with more valid words
+    wins, and a tie is ``None``.
+    """
+    latin = decode_8bit(data, "tcvn3")
+    scores: dict[str, int] = {}
+    legacy = detect_legacy(latin)
+    if legacy is not None:
+        scores[legacy] = _score(_WORD.findall(latin), legacy)[1]
+    try:
+        windows = decode_8bit(data, "cp1258")
+    except UnicodeDecodeError:
+        windows = ""
+    if valid := _cp1258_valid_words(windows):
+        scores["cp1258"] = valid
+    if not scores:
+        return None
+    ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
