@@ -49,7 +49,13 @@ by hyphenation, so the rule is conservative:
 - any other "word-" ("ki-lô-" + "mét", "Covid-" + "19", "2020-" + "2025", "Đảng-" +
   "viên") keeps its hyphen and is glued without a space.
 
-Limits: only the text layer is read (no OCR: a scan raises a ValueError); reading order
+Encryption: a PDF with only an owner password (printing or copying restricted) is opened
+with the empty password and read; one that needs a password to open raises a ValueError
+(PASSWORD_MESSAGE, naming the file). ``skipped_content(path)`` names what was not read:
+the images of the pages with text, and the pages with an image but no text (scanned).
+
+Limits: only the text layer is read (no OCR: a scan raises a ValueError, a scanned page
+in a PDF that has text elsewhere is reported by ``skipped_content``); reading order
 is pypdf's (multi-column pages come out line by line as pypdf sees them), and so are
 tables drawn without ruling lines;
 blank space between paragraphs is not seen, so a paragraph without final punctuation
@@ -80,23 +86,42 @@ ASCII_START = re.compile(r"^[a-z]")
 
 SCAN_MESSAGE = "PDF không có lớp văn bản (bản scan): {}. Hãy dùng bản có chữ hoặc nhận dạng chữ (OCR) trước."
 CORRUPT_MESSAGE = "Tệp PDF bị hỏng hoặc không đọc được: {}"
+PASSWORD_MESSAGE = "PDF được bảo vệ bằng mật khẩu; hãy gỡ mật khẩu rồi nạp lại. Tệp: {}"
 
 
 # --- Reading --------------------------------------------------------------------------
 
+def open_pdf(path: Path):
+    """A pypdf reader of the file, decrypted with the empty password if it is encrypted (a PDF
+    with only an owner password — "no copying" — opens so).
+
+    ValueError (Vietnamese): PASSWORD_MESSAGE when a password is needed to open it,
+    CORRUPT_MESSAGE for a file pypdf cannot read (or an encryption it cannot undo).
+    """
+    from pypdf import PasswordType, PdfReader
+
+    try:
+        reader = PdfReader(path)
+        opened = not reader.is_encrypted or reader.decrypt("") != PasswordType.NOT_DECRYPTED
+    except OSError:
+        raise
+    except Exception as error:  # pypdf raises many kinds of errors on broken files
+        raise ValueError(CORRUPT_MESSAGE.format(path.name)) from error
+    if not opened:
+        raise ValueError(PASSWORD_MESSAGE.format(path.name))
+    return reader
+
+
 def extract_pages(path: Path) -> list[str]:
-    """The raw text of each page (NFC), or a Vietnamese ValueError for a file pypdf cannot read.
+    """The raw text of each page (NFC), or a Vietnamese ValueError for a file pypdf cannot
+    read or that needs a password (``open_pdf``).
 
     A page holding a table (``page_tables``) is read by pdfplumber instead: its text
     outside the tables, with each table's rendered rows in their place, each row between
     blank lines.
     """
-    from pypdf import PdfReader
-
+    reader = open_pdf(path)
     try:
-        reader = PdfReader(path)
-        if reader.is_encrypted:
-            reader.decrypt("")
         texts = [page.extract_text() or "" for page in reader.pages]
     except OSError:
         raise
@@ -258,6 +283,7 @@ def read_pdf(path: Path) -> list[tuple[int, str]]:
     headers, footers = repeated_edges([[line for line in lines if line] for lines in raw])
     cleaned = [strip_edges(lines, headers, footers) for lines in raw]
     cleaned = [lines if any(lines) else [] for lines in cleaned]
+    remember_text_pages(path, [bool(lines) for lines in cleaned])
     return [(number, "\n".join(lines)) for number, lines in enumerate(cleaned, start=1)]
 
 
@@ -399,7 +425,82 @@ def page_at(page_starts: list[int], offset: int) -> int:
     return max(bisect_right(page_starts, offset), 1)
 
 
+# --- What is skipped -------------------------------------------------------------------
+
+LAST_READ: dict[tuple[str, int, int], list[bool]] = {}  # the last file read_pdf read → pages with text
+
+
+def file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+def remember_text_pages(path: Path, has_text: list[bool]) -> None:
+    """Keep, for ``skipped_content``, which pages of the file just read have text."""
+    try:
+        key = file_key(path)
+    except OSError:
+        return
+    LAST_READ.clear()
+    LAST_READ[key] = has_text
+
+
+def page_images(page) -> set:
+    """The image XObjects in a pypdf page's resources, forms searched through (not decoded):
+    their indirect references, or the objects' ids for direct ones."""
+    found: set = set()
+    seen: set = set()
+
+    def search(resources) -> None:
+        resources = resources.get_object() if resources is not None else None
+        xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+        xobjects = xobjects.get_object() if xobjects is not None else None
+        for name in xobjects if hasattr(xobjects, "get") else ():
+            ref = xobjects.raw_get(name)
+            obj = ref.get_object()
+            key = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else id(obj)
+            if key in seen or not hasattr(obj, "get"):
+                continue
+            seen.add(key)
+            if obj.get("/Subtype") == "/Image":
+                found.add(key)
+            elif obj.get("/Subtype") == "/Form":
+                search(obj.get("/Resources"))
+
+    search(page.get("/Resources"))
+    return found
+
+
 def skipped_content(path) -> list[str]:
-    """What the reader could not turn into text (images, embedded objects, scanned pages), one
-    Vietnamese warning each; empty when nothing was skipped."""
-    return []
+    """What the reader could not turn into text, in Vietnamese, e.g. ["2 hình ảnh không được đọc
+    (chỉ đọc chữ)", "Trang 3, 5 là ảnh quét (không có lớp chữ), không đọc được"]: the
+    distinct images of the pages that have text, and the pages (from 1) that hold an image
+    and no text (headers, footers and page numbers aside); a blank page is not reported.
+
+    Images are found in the pages' resources without being decoded (an image listed there
+    but not drawn counts too; inline images do not). Which pages have text comes from the
+    last ``read_pdf`` of the same file (the file is read again otherwise). Empty when
+    nothing was skipped or the file cannot be read (``read_pdf`` says why).
+    """
+    path = Path(path)
+    try:
+        has_text = LAST_READ.get(file_key(path))
+        if has_text is None:
+            read_pdf(path)
+            has_text = LAST_READ.get(file_key(path), [])
+        pages = open_pdf(path).pages
+        images: set = set()
+        scanned: list[int] = []
+        for number, page in enumerate(pages, start=1):
+            found = page_images(page)
+            if number <= len(has_text) and has_text[number - 1]:
+                images |= found
+            elif found:
+                scanned.append(number)
+    except Exception:  # an unreadable file: read_pdf reports it
+        return []
+    warnings = [f"{len(images)} hình ảnh không được đọc (chỉ đọc chữ)"] if images else []
+    if scanned:
+        numbers = ", ".join(str(n) for n in scanned)
+        warnings.append(f"Trang {numbers} là ảnh quét (không có lớp chữ), không đọc được")
+    return warnings

@@ -1,7 +1,10 @@
 """PDF fixtures written by the tests themselves (fpdf2 with Debian's DejaVu font): a report with a running
-header and a «- n -» page footer, and plain pages."""
+header and a «- n -» page footer, and plain pages; a tiny PNG for pictures (in .docx fixtures too)."""
 
 from __future__ import annotations
+
+import struct
+import zlib
 
 from fpdf import FPDF
 
@@ -38,3 +41,12 @@ def new_pdf(cls: type[FPDF] = FPDF) -> FPDF:
 def write(pdf: FPDF, text: str) -> None:
     """One paragraph, wrapped to the page width."""
     pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+
+
+def tiny_png() -> bytes:
+    """A 1×1 white PNG, written by hand."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
+            + chunk(b"IEND", b""))

@@ -3,8 +3,6 @@ drawing XML injected as Word writes it (a DrawingML Choice and its VML Fallback 
 
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import docx
@@ -13,6 +11,7 @@ from docx.oxml.ns import nsdecls
 
 from ingest.docx_reader import read_docx, skipped_content
 from ingest.loader import load_document
+from tests.pdf_fixtures import tiny_png
 
 NS = nsdecls("w", "wp", "a", "pic", "r", "c") + (
     ' xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
@@ -56,15 +55,6 @@ def text_box_run(*texts: str) -> str:
 
 def inject(paragraph, xml: str) -> None:
     paragraph._p.append(parse_xml(xml))
-
-
-def tiny_png() -> bytes:
-    """A 1×1 white PNG, written by hand."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff"))
-            + chunk(b"IEND", b""))
 
 
 def report_with_text_box(path: Path) -> Path:
