@@ -10,6 +10,8 @@ import pytest
 from ingest.legacy_encoding import (
     TCVN3_TO_UNICODE,
     VNI_TO_UNICODE,
+    decode_8bit,
+    detect_8bit,
     detect_legacy,
     fix_legacy,
     is_vietnamese_syllable,
@@ -192,3 +194,41 @@ def test_syllable_check() -> None:
         assert is_vietnamese_syllable(word), word
     for word in ["bỏo", "chớnh", "tỏc", "été", "with", "Paris", "ViÖt"]:
         assert not is_vietnamese_syllable(word), word
+
+
+# --- 8-bit bytes: Windows-1258 vs TCVN3 vs VNI -------------------------------------------------------------------
+
+
+def encode_cp1258(text: str) -> bytes:
+    """As Windows writes code page 1258: a letter it has as its byte, any other as base letter + combining tone."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        parts = unicodedata.normalize("NFD", char)
+        tone = "".join(c for c in parts if c in "\u0300\u0301\u0303\u0309\u0323")
+        base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tone))
+        try:
+            out.append(char.encode("cp1258"))
+        except UnicodeEncodeError:
+            out.append((base + tone).encode("cp1258"))
+    return b"".join(out)
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_8bit_detection_tells_the_three_apart(sentence: str) -> None:
+    for encoding in ("tcvn3", "vni"):
+        data = encode(sentence, encoding).encode("latin-1")
+        assert detect_8bit(data) == encoding
+        assert to_unicode(decode_8bit(data, encoding), encoding) == sentence
+    data = encode_cp1258(sentence)
+    assert detect_8bit(data) == "cp1258"
+    assert decode_8bit(data, "cp1258") == sentence
+
+
+@pytest.mark.parametrize("text", [ENGLISH, FRENCH.replace("Hà Nội", "Paris"), ENGLISH_WITH_LOANWORDS, "12/2022"])
+def test_latin1_text_is_no_8bit_vietnamese(text: str) -> None:
+    assert detect_8bit(text.encode("latin-1")) is None
+
+
+def test_unknown_8bit_encoding_rejected() -> None:
+    with pytest.raises(ValueError):
+        decode_8bit(b"abc", "viscii")
