@@ -136,9 +136,11 @@ class Assistant:
         """Pieces of the model's text as they come (LLM mode), then the finished, verified Answer.
 
         history holds the previous turns as (question, answer text) pairs; a follow-up question is made
-        standalone from them before retrieval."""
+        standalone from them before retrieval. Documents other processes added or removed since the
+        last question are seen (Library.refresh)."""
         started = time.perf_counter()
         focused = self.check(question)
+        self.library.refresh()
         question = normalize_question(question)
         asked = self._standalone(focused, history or [])
         expanded, applied = expand(asked)

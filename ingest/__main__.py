@@ -11,6 +11,10 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest", description="Nạp tài liệu vào thư viện")
     parser.add_argument("paths", nargs="+", type=Path, help="tệp hoặc thư mục")
+    parser.add_argument(
+        "--replace", metavar="DOC", default="",
+        help="cập nhật tài liệu DOC (mã tài liệu trong danh sách) bằng tệp đã cho, dù tệp ở nguồn khác",
+    )
     args = parser.parse_args(argv)
 
     import config
@@ -20,7 +24,10 @@ def main(argv: list[str] | None = None) -> int:
 
     settings = config.load()
     library = Library(settings, load_embedder(settings))
-    results = index_files(library, args.paths)
+    if args.replace and (len(args.paths) != 1 or args.paths[0].is_dir()):
+        print("--replace cần đúng một tệp (không phải thư mục).", file=sys.stderr)
+        return 2
+    results = index_files(library, args.paths, replace=args.replace)
     for r in results:
         extra = f": {outcome_note(r)}" if outcome_note(r) else ""
         print(f"{STATUS_LABELS[r.status]:>15}  {r.title} — {r.passages} đoạn{extra}")

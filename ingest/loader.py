@@ -1,11 +1,12 @@
 """Read a .md, .txt, .docx or .pdf file into a Document of passages.
 
-The *normalised source* of a text file is its bytes decoded as UTF-8 (a BOM dropped), line
+The *normalised source* of a text file is its bytes decoded (UTF-8, UTF-16/32, Windows-1258:
+ingest.decoding), invisible characters removed (zero-width, bidi controls, soft hyphens), line
 breaks made "\\n" (CRLF and CR too), then NFC-normalised: ``normalise(data)``; of a .docx or
-.pdf file, the text its reader produces (ingest.docx_reader, ingest.pdf_reader). Text typed in
-the legacy TCVN3/VNI encodings is converted to Unicode (ingest.legacy_encoding). Every
-``Passage.start``/``end`` is a character span in that string, from the first to the last
-source character of the passage text; markup, footnote markers and footnote blocks that
+.pdf file, the text its reader produces (ingest.docx_reader, ingest.pdf_reader), invisible
+characters removed. Text typed in the legacy TCVN3/VNI encodings is converted to Unicode
+(ingest.legacy_encoding). Every ``Passage.start``/``end`` is a character span in that string,
+from the first to the last source character of the passage text; markup, footnote markers and footnote blocks that
 fall inside the span are not part of the text (the span of a paragraph rejoined across
 a page break covers the footnotes in between).
 """
@@ -19,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from ingest.chunking import build_passages
-from ingest.decoding import normalise
+from ingest.decoding import normalise, strip_invisible
 from ingest.footnotes import split_footnotes
 from ingest.header_metadata import read_header_metadata
 from ingest.legacy_encoding import fix_legacy
@@ -32,7 +33,7 @@ CORPUS_SUFFIXES = (".jsonl",)
 ALL_SUFFIXES = SUFFIXES + CORPUS_SUFFIXES  # what a folder import picks up
 
 
-PARSER_VERSION = "5"  # bump when what a file yields (passages, embedded text) changes: all is re-indexed
+PARSER_VERSION = "6"  # bump when what a file yields (passages, embedded text) changes: all is re-indexed
 
 
 def content_hash(text: str) -> str:
@@ -78,11 +79,11 @@ def read_text(path: Path, data: bytes) -> tuple[str, list[int], list[str]]:
         from ingest.pdf_reader import pdf_text_with_pages, read_pdf, skipped_content
 
         text, page_starts = pdf_text_with_pages(read_pdf(path))
-        return text, page_starts, skipped_content(path)
+        return strip_invisible(text), page_starts, skipped_content(path)
     if suffix == ".docx":
         from ingest.docx_reader import read_docx, skipped_content
 
-        return read_docx(path), [], skipped_content(path)
+        return strip_invisible(read_docx(path)), [], skipped_content(path)
     return normalise(data, path.name), [], []
 
 

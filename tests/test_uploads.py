@@ -21,8 +21,8 @@ def test_path_components_in_an_upload_name_are_dropped(empty_settings, embedder,
     library = Library(empty_settings, embedder)
     [result] = import_upload(library, _file(tmp_path, "a.txt", REPORT.encode()), "../../x.txt")
     assert result.status == "added"
-    stored = list(empty_settings.uploads_dir.iterdir())
-    assert [p.name for p in stored] == ["x.txt"]
+    stored = [p for p in empty_settings.uploads_dir.rglob("*") if p.is_file()]
+    assert [p.name for p in stored] == ["x.txt"] and stored[0].parent.parent == empty_settings.uploads_dir
     assert safe_name("..\\..\\y.docx") == "y.docx" and safe_name("/etc/passwd") == "passwd"
 
 
@@ -39,7 +39,7 @@ def test_too_large_empty_or_unsupported_uploads_change_nothing(empty_settings, e
         [result] = import_upload(library, _file(tmp_path, name, data), name)
         assert result.status == "rejected" and result.error, name
     assert library.documents() == [] and len(library) == 0
-    assert not small.uploads_dir.exists() or not any(small.uploads_dir.iterdir())
+    assert not small.uploads_dir.exists() or not any(small.uploads_dir.rglob("*"))
 
 
 def test_same_content_under_another_name_is_recognised(empty_settings, embedder, tmp_path):
@@ -47,7 +47,7 @@ def test_same_content_under_another_name_is_recognised(empty_settings, embedder,
     import_upload(library, _file(tmp_path, "a.txt", REPORT.encode()), "bao-cao.txt")
     [result] = import_upload(library, _file(tmp_path, "b.txt", REPORT.encode()), "ban-sao.txt")
     assert result.status == "duplicate" and result.duplicate_of == "bao-cao"
-    assert [p.name for p in empty_settings.uploads_dir.iterdir()] == ["bao-cao.txt"]
+    assert [p.name for p in empty_settings.uploads_dir.rglob("*.txt")] == ["bao-cao.txt"]
     assert len(library.documents()) == 1
 
 

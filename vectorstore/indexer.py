@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from tqdm import tqdm
 
 from ingest.loader import ALL_SUFFIXES, load_documents
 from ingest.passage import Document
+from vectorstore import audit
 from vectorstore.library import IngestResult, Library
 
 STATUS_LABELS = {
@@ -20,8 +22,18 @@ STATUS_LABELS = {
 
 
 def outcome_note(result: IngestResult) -> str:
-    """Why a file was rejected, or which document it duplicates."""
-    return result.error or (f"giống tài liệu {result.duplicate_of}" if result.duplicate_of else "")
+    """Why a file was rejected, which document it duplicates, that its name is another
+    document's, and what the reader skipped: one line, parts joined by "; "."""
+    parts = [result.error, f"giống tài liệu {result.duplicate_of}" if result.duplicate_of else "", result.note]
+    return "; ".join(p for p in parts + result.warnings if p)
+
+
+def _record(library: Library, results: list[IngestResult], user: str) -> None:
+    """Write the changes among the results to the audit log."""
+    for r in results:
+        if r.status in audit.CHANGES:
+            source = library.document(r.doc_id).get("source_path", "")
+            audit.append(library.settings.data_dir, user, r.status, r.doc_id, r.title, source)
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -35,8 +47,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def index_files(library: Library, paths: Iterable[Path], show_progress: bool = True) -> list[IngestResult]:
+def index_files(
+    library: Library, paths: Iterable[Path], show_progress: bool = True, *, replace: str = "", user: str = "",
+) -> list[IngestResult]:
     """Index every file; a file that cannot be read is reported as rejected and changes nothing.
+    Each file is its own source: a file ingested again from the same path updates its document,
+    another file with the same name is another document (vectorstore.identity). `replace` (a
+    doc_id) makes the one file given update that document instead. Changes are written to the
+    audit log under `user` (default: the command-line user).
 
     Documents are added and committed in groups of about INGEST_BATCH passages: the BM25 index is
     rebuilt once per group, memory stays bounded however many files there are, and a crash loses
@@ -54,10 +72,44 @@ def index_files(library: Library, paths: Iterable[Path], show_progress: bool = T
             bar.set_postfix_str(path.name)
             pending += docs
             if sum(len(doc.passages) for doc in pending) >= library.settings.ingest_batch:
-                results += library.add(pending, progress=bar.update)
+                results += _add(library, pending, bar.update, replace, user)
                 pending = []
-        results += library.add(pending, progress=bar.update)
+        results += _add(library, pending, bar.update, replace, user)
     return results
+
+
+def _add(library: Library, docs: list[Document], progress, replace: str, user: str) -> list[IngestResult]:
+    if not docs:
+        return []
+    try:
+        results = library.add(docs, progress=progress, replace=replace)
+    except ValueError as err:  # a replace that cannot be done
+        return [IngestResult(d.doc_id, d.title, "rejected", 0, error=str(err)) for d in docs]
+    _record(library, results, user or audit.command_line_user())
+    return results
+
+
+def remove_document(library: Library, doc_id: str, user: str = "") -> bool:
+    """Delete a document (see Library.remove), log it, and delete the copy an upload kept under
+    DATA_DIR/uploads. False if there is no such document."""
+    entry = library.document(doc_id)
+    if not entry or not library.remove(doc_id):
+        return False
+    audit.append(library.settings.data_dir, user or audit.command_line_user(), "deleted", doc_id,
+                 entry.get("title", doc_id), entry.get("source_path", ""))
+    _drop_upload_copy(library, entry.get("source_path", ""))
+    return True
+
+
+def _drop_upload_copy(library: Library, source_path: str) -> None:
+    """Delete an upload's kept copy (and its folder) once no document comes from it."""
+    uploads = library.settings.uploads_dir.resolve()
+    path = Path(source_path).resolve() if source_path else None
+    if not path or path.parent.parent != uploads:
+        return
+    if any(d.get("source_path") and Path(d["source_path"]).resolve() == path for d in library.documents()):
+        return
+    shutil.rmtree(path.parent, ignore_errors=True)
 
 
 def ensure_samples_indexed(library: Library) -> list[IngestResult]:
@@ -74,11 +126,15 @@ def safe_name(name: str) -> str:
     return base or "tai-lieu"
 
 
-def import_upload(library: Library, temp_path: Path, original_name: str) -> list[IngestResult]:
-    """Check an uploaded file, keep a copy under DATA_DIR/uploads and index it.
+def import_upload(
+    library: Library, temp_path: Path, original_name: str, *, replace: str = "", user: str = "",
+) -> list[IngestResult]:
+    """Check an uploaded file, keep a copy under DATA_DIR/uploads/<new folder>/<name> and index it.
 
-    A rejected file (empty, too large, unsupported, unreadable) or a duplicate leaves no copy
-    behind and changes nothing in the library."""
+    Every upload is a source of its own: it becomes a new document (with "-2", … added to its id
+    when its name is another document's), unless `replace` names the listed document it updates
+    (the app's «Cập nhật»). A rejected file (empty, too large, unsupported, unreadable) or a
+    duplicate leaves no copy behind and changes nothing in the library."""
     settings = library.settings
     name = safe_name(original_name)
     size = temp_path.stat().st_size
@@ -92,16 +148,16 @@ def import_upload(library: Library, temp_path: Path, original_name: str) -> list
         error = f"Định dạng tệp không được hỗ trợ: {Path(name).suffix or name}"
     if error:
         return [IngestResult(Path(name).stem, name, "rejected", 0, error=error)]
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    stored = settings.uploads_dir / name
-    staging = settings.uploads_dir / f".{name}.tmp"
+    previous = library.document(replace).get("source_path", "") if replace else ""
+    folder = settings.uploads_dir / uuid.uuid4().hex[:12]
+    folder.mkdir(parents=True)
+    stored = folder / name
+    staging = folder / f".{name}.tmp"
     shutil.copyfile(temp_path, staging)
-    previous = stored.read_bytes() if stored.exists() else None
     os.replace(staging, stored)
-    results = index_files(library, [stored], show_progress=False)
-    if not any(r.status in ("added", "replaced", "unchanged") for r in results):
-        if previous is None:
-            stored.unlink()
-        else:
-            stored.write_bytes(previous)
+    results = index_files(library, [stored], show_progress=False, replace=replace, user=user)
+    if not any(r.status in ("added", "replaced") for r in results):
+        shutil.rmtree(folder, ignore_errors=True)
+    elif previous:
+        _drop_upload_copy(library, previous)
     return results

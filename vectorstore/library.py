@@ -8,6 +8,13 @@ version or at its new one, never missing, never doubled:
 2. the registry (library.json) is replaced atomically: this is the commit;
 3. records of other versions are deleted; the BM25 index is rebuilt and saved.
 
+Several processes may share one DATA_DIR (app workers, command-line imports). Steps 1–3 run
+under an inter-process lock (``write.lock`` beside the registry), and a writer first re-reads
+the current state under that lock, so no process writes over another's work. Embedding, the
+slow part, happens before the lock is taken. A process that did not write sees the others'
+changes at its next ``refresh()`` (the pipeline calls it before every question): the registry
+file changed, so it reopens Chroma (whose vector index is cached per process) and reloads.
+
 Opening the library repairs what an interrupted write left behind (steps 1 or 3).
 """
 
@@ -16,18 +23,22 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
+from filelock import FileLock
 
 import config
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Document, Passage
 from vectorstore.bm25 import BM25Index, ids_stamp
+from vectorstore.identity import entry_source, rename, source_of, unique_id
 from vectorstore.tokenize import tokenize
 
 WRITE_BATCH = 64  # passages embedded and written per step (the progress bar moves by this much)
@@ -50,6 +61,7 @@ class IngestResult:
     duplicate_of: str = ""
     error: str = ""      # why a file was rejected (Vietnamese)
     warnings: list[str] = field(default_factory=list)  # what the reader skipped (Vietnamese)
+    note: str = ""       # e.g. the file's name is another document's: added as a document of its own
 
 
 def collection_name(model: str) -> str:
@@ -84,26 +96,41 @@ class Library:
     """All indexed documents of one data directory, for one embedding model."""
 
     def __init__(self, settings: config.Settings, embedder: Embedder):
-        import chromadb  # imported here: it is slow and only the library needs it
-
         self.settings = settings
         self.embedder = embedder
         self.name = collection_name(embedder.name)
         self.dir = settings.data_dir / "indexes" / self.name
         self.dir.mkdir(parents=True, exist_ok=True)
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(
-            path=str(settings.chroma_dir),
+        self._file_lock = FileLock(self.dir / "write.lock", thread_local=False)
+        self._thread_lock = threading.RLock()  # the app's worker threads share one Library
+        self._client = None
+        self.revision = 0  # counts reloads of the passages: lets readers cache what they derive from them
+        with self._locked():
+            self._open_collection()
+            self._registry = self._read_registry()
+            self._repair()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the library for writing: no other thread of this process, no other process."""
+        with self._thread_lock, self._file_lock:
+            yield
+
+    def _open_collection(self) -> None:
+        """(Re)open Chroma: a new client reads the vector index as other processes left it on disk."""
+        import chromadb  # imported here: it is slow and only the library needs it
+
+        if self._client is not None:
+            self._client.close()
+        self._client = chromadb.PersistentClient(
+            path=str(self.settings.chroma_dir),
             settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
         )
-        self._collection = client.get_or_create_collection(
+        self._collection = self._client.get_or_create_collection(
             self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
-        self._batch = min(client.get_max_batch_size(), 1000)  # for deletes of many ids
-        self._registry = self._read_registry()
-        self._by_hash = {d["content_hash"]: d["doc_id"] for d in self._registry.values()}
-        self.revision = 0  # counts reloads of the passages: lets readers cache what they derive from them
-        self._repair()
+        self._batch = min(self._client.get_max_batch_size(), 1000)  # for deletes of many ids
 
     # ---- reading -------------------------------------------------------------------
 
@@ -166,109 +193,196 @@ class Library:
         """Ids of the passages that mention the document number (canonical key)."""
         return self._by_doc_number.get(key, [])
 
+    # ---- keeping up with other processes -------------------------------------------
+
+    def refresh(self) -> bool:
+        """Load what other processes committed since this one last looked (cheap when nothing
+        changed: one stat of the registry). True if the library was reloaded."""
+        if self._registry_stamp() == self._stamp:
+            return False
+        with self._locked():
+            if self._registry_stamp() == self._stamp:
+                return False
+            self._catch_up()
+        return True
+
+    def _catch_up(self) -> None:
+        """Under the lock: reopen Chroma, re-read the registry and reload the passages."""
+        self._open_collection()
+        self._registry = self._read_registry()
+        self._reload()
+
+    def _registry_stamp(self) -> tuple:
+        try:
+            st = (self.dir / "library.json").stat()
+        except FileNotFoundError:
+            return ()
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
     # ---- writing -------------------------------------------------------------------
 
-    def add(self, docs: Iterable[Document], progress: Callable[[int], None] | None = None) -> list[IngestResult]:
-        """Index documents; unchanged ones are skipped, changed ones replaced.
+    def add(
+        self, docs: Iterable[Document], progress: Callable[[int], None] | None = None, replace: str = "",
+    ) -> list[IngestResult]:
+        """Index documents: a new source becomes a new document (see vectorstore.identity), a
+        source already listed updates its document, unchanged content is skipped and content
+        another document already has is reported as a duplicate.
 
-        The documents are committed together (one registry write, one BM25 rebuild); a second
-        version of a document in the same call starts a new group."""
+        `replace` (a doc_id) makes the one document given update that listed document instead,
+        whatever its source; ValueError (Vietnamese) if there is no such document or more than
+        one document is given. The documents are committed together (one registry write, one
+        BM25 rebuild); a second document from the same source starts a new group."""
+        docs = list(docs)
+        if replace:
+            if len(docs) != 1:
+                raise ValueError("Chỉ cập nhật được bằng đúng một tài liệu.")
+            self.refresh()
+            if replace not in self._registry:
+                raise ValueError(f"Không có tài liệu «{replace}» để cập nhật.")
         results: list[IngestResult] = []
         group: list[Document] = []
         for doc in docs:
-            if any(d.doc_id == doc.doc_id for d in group):
-                results += self._add_group(group, progress)
+            if any(source_of(d) == source_of(doc) for d in group):
+                results += self._add_group(group, progress, replace)
                 group = []
             group.append(doc)
-        return results + self._add_group(group, progress)
+        return results + self._add_group(group, progress, replace)
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document and all its passages. False if there is no such document."""
-        if doc_id not in self._registry:
-            return False
-        registry = dict(self._registry)
-        del registry[doc_id]
-        self._write_registry(registry)
-        self._collection.delete(where={"doc_id": doc_id})
-        self._reload()
+        with self._locked():
+            if self._registry_stamp() != self._stamp:
+                self._catch_up()
+            if doc_id not in self._registry:
+                return False
+            registry = dict(self._registry)
+            del registry[doc_id]
+            self._write_registry(registry)
+            self._collection.delete(where={"doc_id": doc_id})
+            self._reload()
         return True
 
-    def _skip(self, doc: Document, known_hashes: dict[str, str]) -> IngestResult | None:
-        """The result for a document that needs no indexing (unchanged, or a copy of another)."""
-        old = self._registry.get(doc.doc_id)
-        if old and old["content_hash"] == doc.content_hash:
-            return IngestResult(doc.doc_id, doc.title, "unchanged", old["passages"])
-        if doc.content_hash in known_hashes:
-            return IngestResult(doc.doc_id, doc.title, "duplicate", 0, duplicate_of=known_hashes[doc.content_hash])
-        return None
+    def _plan(self, docs: list[Document], bases: dict[int, str], replace: str):
+        """Decide, against the current registry, what each document is: its doc_id, and either a
+        result needing no write (unchanged, duplicate) or a write (added, replaced).
 
-    def _add_group(self, docs: list[Document], progress: Callable[[int], None] | None) -> list[IngestResult]:
-        """Write the new versions' passages, commit them in one registry write, drop old versions."""
-        results, entries, records = [], {}, []  # records: (passage, its version, the version it replaces)
-        known_hashes = dict(self._by_hash)
+        Returns (results in input order, writes as (doc, IngestResult, old registry entry or None))."""
+        by_source = {entry_source(e): doc_id for doc_id, e in self._registry.items()}
+        by_hash = {e["content_hash"]: doc_id for doc_id, e in self._registry.items()}
+        taken = set(self._registry)
+        results, writes = [], []
         for doc in docs:
-            skipped = self._skip(doc, known_hashes)
-            if skipped:
-                results.append(skipped)
-                if progress:
-                    progress(len(doc.passages))
-                continue
-            old = self._registry.get(doc.doc_id)
-            passages = list({p.id: p for p in doc.passages}.values())
-            records += [(p, doc.content_hash, old["content_hash"] if old else None) for p in passages]
-            known_hashes[doc.content_hash] = doc.doc_id
-            entries[doc.doc_id] = {
-                "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
-                "content_hash": doc.content_hash, "passages": len(passages), "added_at": time.time(),
-                "pages": doc.pages, "metadata": doc.metadata,
+            base = bases[id(doc)]
+            note = ""
+            doc_id = replace or by_source.get(source_of(doc))
+            if not doc_id:
+                doc_id = unique_id(base, taken)
+                if doc_id != base:
+                    other = self._registry.get(base, {}).get("title") or base
+                    note = f"Trùng tên tệp với tài liệu «{other}» (khác nguồn): thêm thành tài liệu riêng «{doc_id}»"
+            rename(doc, doc_id)
+            old = self._registry.get(doc_id)
+            if old and old["content_hash"] == doc.content_hash:
+                results.append(IngestResult(doc_id, doc.title, "unchanged", old["passages"]))
+            elif doc.content_hash in by_hash:
+                results.append(IngestResult(doc_id, doc.title, "duplicate", 0, duplicate_of=by_hash[doc.content_hash]))
+            else:
+                result = IngestResult(doc_id, doc.title, "replaced" if old else "added",
+                                      len({p.id for p in doc.passages}), note=note)
+                results.append(result)
+                writes.append((doc, result, old))
+                by_hash[doc.content_hash] = doc_id
+                by_source[source_of(doc)] = doc_id
+                taken.add(doc_id)
+            results[-1].warnings = list(doc.warnings)
+        return results, writes
+
+    def _add_group(
+        self, docs: list[Document], progress: Callable[[int], None] | None, replace: str,
+    ) -> list[IngestResult]:
+        """Embed the new versions (no lock held), then under the lock: decide again against the
+        current registry, write the passages, commit them in one registry write, drop old versions."""
+        if not docs:
+            return []
+        bases = {id(doc): doc.doc_id for doc in docs}
+        self.refresh()
+        _, writes = self._plan(docs, bases, replace)
+        vectors = self._reusable_vectors(writes)
+        self._embed([p.embed_text for doc, _, _ in writes for p in doc.passages], vectors, progress)
+        with self._locked():
+            if self._registry_stamp() != self._stamp:
+                self._catch_up()  # another process committed meanwhile: decide again
+            results, writes = self._plan(docs, bases, replace)
+            if not writes:
+                return results
+            records = []  # (passage, its version)
+            for doc, _, _ in writes:
+                records += [(p, doc.content_hash) for p in {p.id: p for p in doc.passages}.values()]
+            self._embed([p.embed_text for p, _ in records], vectors, None)  # texts the first plan did not write
+            for start in range(0, len(records), WRITE_BATCH):
+                batch = records[start : start + WRITE_BATCH]
+                self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
+                    ids=[_record_id(p, version) for p, version in batch],
+                    embeddings=np.asarray([vectors[p.embed_text] for p, _ in batch], dtype=np.float32),
+                    documents=[p.text for p, _ in batch],
+                    metadatas=[_to_metadata(p, version) for p, version in batch],
+                )
+            entries = {
+                doc.doc_id: {
+                    "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
+                    "source": source_of(doc), "content_hash": doc.content_hash, "passages": result.passages,
+                    "added_at": old["added_at"] if old else time.time(), "updated_at": time.time(),
+                    "pages": doc.pages, "metadata": doc.metadata,
+                }
+                for doc, result, old in writes
             }
-            results.append(IngestResult(doc.doc_id, doc.title, "replaced" if old else "added", len(passages)))
-        if not entries:
-            return results
-        for start in range(0, len(records), WRITE_BATCH):
-            batch = records[start : start + WRITE_BATCH]
-            self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
-                ids=[_record_id(p, version) for p, version, _ in batch],
-                embeddings=self._vectors(batch),
-                documents=[p.text for p, _, _ in batch],
-                metadatas=[_to_metadata(p, version) for p, version, _ in batch],
-            )
-            if progress:
-                progress(len(batch))
-        replaced = [doc_id for doc_id in entries if doc_id in self._registry]
-        self._write_registry({**self._registry, **entries})
-        for doc_id in replaced:
-            version = entries[doc_id]["content_hash"]
-            self._collection.delete(where={"$and": [{"doc_id": doc_id}, {"version": {"$ne": version}}]})
-        self._reload()
+            self._write_registry({**self._registry, **entries})
+            for doc, _, old in writes:
+                if old:
+                    where = {"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": doc.content_hash}}]}
+                    self._collection.delete(where=where)
+            self._reload()
         return results
 
-    def _vectors(self, records: list[tuple[Passage, str, str | None]]) -> np.ndarray:
-        """Embeddings for the passages, reusing those a previous version had for the same indexed text."""
-        wanted = {p.id: p.embed_text for p, _, _ in records}
-        known: dict[str, list[float]] = {}
-        previous = [_record_id(p, old) for p, _, old in records if old]
-        if previous:
-            res = self._collection.get(ids=previous, include=["embeddings", "metadatas", "documents"])
+    def _reusable_vectors(self, writes: list) -> dict[str, np.ndarray]:
+        """Embeddings a previous version of each replaced document has, by embedded text."""
+        known: dict[str, np.ndarray] = {}
+        for doc, _, old in writes:
+            if not old:
+                continue
+            wanted = {p.embed_text for p in doc.passages}
+            res = self._collection.get(
+                where={"$and": [{"doc_id": doc.doc_id}, {"version": old["content_hash"]}]},
+                include=["embeddings", "metadatas", "documents"],
+            )
             for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"], strict=True):
-                if _from_record(text, meta).embed_text == wanted.get(meta["pid"]):
-                    known[meta["pid"]] = vector
-        todo = [p for p, _, _ in records if p.id not in known]
-        if todo:
-            fresh = self.embedder.embed_passages([p.embed_text for p in todo])
-            known.update({p.id: v for p, v in zip(todo, fresh, strict=True)})
-        return np.asarray([known[p.id] for p, _, _ in records], dtype=np.float32)
+                embed_text = _from_record(text, meta).embed_text
+                if embed_text in wanted:
+                    known[embed_text] = np.asarray(vector, dtype=np.float32)
+        return known
+
+    def _embed(self, texts: list[str], known: dict[str, np.ndarray], progress: Callable[[int], None] | None) -> None:
+        """Add to `known` the embeddings of the texts it lacks; `progress` advances by one per text."""
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if progress:
+            progress(len(texts) - len(todo))
+        for start in range(0, len(todo), WRITE_BATCH):
+            batch = todo[start : start + WRITE_BATCH]
+            known.update(zip(batch, self.embedder.embed_passages(batch), strict=True))
+            if progress:
+                progress(len(batch))
 
     # ---- consistency ---------------------------------------------------------------
 
     def _read_registry(self) -> dict[str, dict]:
+        self._stamp = self._registry_stamp()
         try:
             return json.loads((self.dir / "library.json").read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
 
     def _write_registry(self, registry: dict[str, dict]) -> None:
-        """Atomic replace: the commit point of every change."""
+        """Atomic replace: the commit point of every change (called with the lock held)."""
         path = self.dir / "library.json"
         tmp = path.with_suffix(".json.tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -277,10 +391,10 @@ class Library:
             os.fsync(f.fileno())
         os.replace(tmp, path)
         self._registry = registry
-        self._by_hash = {d["content_hash"]: d["doc_id"] for d in registry.values()}
+        self._stamp = self._registry_stamp()
 
     def _repair(self) -> None:
-        """Delete records no committed version owns, then load passages and BM25."""
+        """Under the lock: delete records no committed version owns, then load passages and BM25."""
         res = self._collection.get(include=["metadatas"])
         stray = [
             rid for rid, m in zip(res["ids"], res["metadatas"], strict=True)
@@ -291,19 +405,19 @@ class Library:
         self._reload()
 
     def _reload(self) -> None:
-        """Load the current passages from Chroma; use the saved BM25 index if it matches them."""
-        self.revision += 1
+        """Under the lock: load the current passages from Chroma; use the saved BM25 index if it
+        matches them, else rebuild and save it."""
         res = self._collection.get(include=["documents", "metadatas"])
-        self._passages = {m["pid"]: _from_record(t, m) for t, m in zip(res["documents"], res["metadatas"], strict=True)}
-        self._by_doc_number: dict[str, list[str]] = {}
+        passages = {m["pid"]: _from_record(t, m) for t, m in zip(res["documents"], res["metadatas"], strict=True)}
+        by_doc_number: dict[str, list[str]] = {}
         for m in res["metadatas"]:
             for key in filter(None, m.get("doc_numbers", "").split("|")):
-                self._by_doc_number.setdefault(key, []).append(m["pid"])
-        ids = list(self._passages)
-        self._df = Counter(t for p in self._passages.values() for t in set(tokenize(p.index_text)))
-        saved = BM25Index.load(self.dir / "bm25")
-        if saved is not None and saved.stamp == ids_stamp(ids):
-            self._bm25 = saved
-            return
-        self._bm25 = BM25Index(ids, [self._passages[i].index_text for i in ids])
-        self._bm25.save(self.dir / "bm25")
+                by_doc_number.setdefault(key, []).append(m["pid"])
+        ids = list(passages)
+        df = Counter(t for p in passages.values() for t in set(tokenize(p.index_text)))
+        bm25 = BM25Index.load(self.dir / "bm25")
+        if bm25 is None or bm25.stamp != ids_stamp(ids):
+            bm25 = BM25Index(ids, [passages[i].index_text for i in ids])
+            bm25.save(self.dir / "bm25")
+        self._passages, self._by_doc_number, self._df, self._bm25 = passages, by_doc_number, df, bm25
+        self.revision += 1
