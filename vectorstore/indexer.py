@@ -64,9 +64,16 @@ def index_files(
     with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
         for path in expand_paths(paths):
             try:
+                error = file_problem(library.settings, path, path.name)
+                if error:
+                    raise ValueError(error)
                 docs = load_documents(path)
-            except (OSError, ValueError) as err:
+            except ValueError as err:
                 results.append(IngestResult(path.stem, path.name, "rejected", 0, error=str(err)))
+                continue
+            except OSError:
+                reason = f"Không đọc được tệp {path} (không tồn tại hoặc không có quyền đọc)"
+                results.append(IngestResult(path.stem, path.name, "rejected", 0, error=reason))
                 continue
             bar.total += sum(len(doc.passages) for doc in docs)
             bar.set_postfix_str(path.name)
@@ -120,6 +127,19 @@ def ensure_samples_indexed(library: Library) -> list[IngestResult]:
     return index_files(library, [library.settings.samples_dir])
 
 
+def file_problem(settings, path: Path, name: str) -> str:
+    """Why a file cannot be ingested before it is read (empty, larger than MAX_FILE_MB, an
+    unsupported format), in Vietnamese; "" if none. OSError if it cannot be read at all."""
+    size = path.stat().st_size
+    if size == 0:
+        return f"Tệp rỗng: {name}"
+    if size > settings.max_file_mb * 1024 * 1024:
+        return f"Tệp {name} quá lớn ({size / 1048576:.1f} MB; giới hạn {settings.max_file_mb:g} MB)"
+    if Path(name).suffix.lower() not in ALL_SUFFIXES:
+        return f"Định dạng tệp không được hỗ trợ: {Path(name).suffix or name}"
+    return ""
+
+
 def safe_name(name: str) -> str:
     """The file name alone, without any directory part ("../../x.docx" -> "x.docx")."""
     base = Path(name.replace("\\", "/")).name.strip().lstrip(".")
@@ -137,15 +157,7 @@ def import_upload(
     duplicate leaves no copy behind and changes nothing in the library."""
     settings = library.settings
     name = safe_name(original_name)
-    size = temp_path.stat().st_size
-    limit = settings.max_file_mb * 1024 * 1024
-    error = ""
-    if size == 0:
-        error = f"Tệp rỗng: {name}"
-    elif size > limit:
-        error = f"Tệp {name} quá lớn ({size / 1048576:.1f} MB; giới hạn {settings.max_file_mb:g} MB)"
-    elif Path(name).suffix.lower() not in ALL_SUFFIXES:
-        error = f"Định dạng tệp không được hỗ trợ: {Path(name).suffix or name}"
+    error = file_problem(settings, temp_path, name)
     if error:
         return [IngestResult(Path(name).stem, name, "rejected", 0, error=error)]
     previous = library.document(replace).get("source_path", "") if replace else ""

@@ -135,7 +135,9 @@ class Library:
     # ---- reading -------------------------------------------------------------------
 
     def documents(self) -> list[dict]:
-        """One dict per document: doc_id, title, source_path, content_hash, passages, added_at."""
+        """One dict per document: doc_id, title, source_path, source, content_hash, passages, added_at,
+        updated_at, pages, metadata; including what other processes committed (see refresh)."""
+        self.refresh()
         return sorted(self._registry.values(), key=lambda d: d["added_at"])
 
     def has_history(self) -> bool:
