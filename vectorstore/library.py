@@ -166,13 +166,14 @@ class Library:
 
     def dense_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """The k passages closest to the question by embedding: (id, cosine similarity)."""
-        count = self._collection.count()
-        if not count:
-            return []
         vector = self.embedder.embed_query(question)
-        res = self._collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
-        )
+        with self._thread_lock:  # a refresh in another thread reopens the collection
+            count = self._collection.count()
+            if not count:
+                return []
+            res = self._collection.query(
+                query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
+            )
         hits = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
             if meta["pid"] in self._passages:
