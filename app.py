@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import config  # first: switches off network access before gradio or chromadb are imported
+
+# isort: split
+import gradio as gr  # at the top: gradio finds the gr.Request parameters by their resolved type hints
+
+from assistant import users
 from assistant.catalog import lookup
 from assistant.pipeline import Assistant, QuestionError
 from assistant.render import (
+    AUDIT_COLUMNS,
     CATALOG_COLUMNS,
     DOCUMENT_COLUMNS,
     answer_markdown,
+    audit_row,
     catalog_detail_markdown,
     catalog_row,
     document_row,
     mode_line,
     sources_markdown,
 )
-from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note
+from vectorstore import audit
+from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note, remove_document
 
 TITLE = "Tra cứu Xây dựng Đảng"
 FONT_STACK = ["Segoe UI", "Roboto", "Noto Sans", "Helvetica Neue", "Arial", "DejaVu Sans", "sans-serif"]
@@ -33,6 +43,23 @@ EXAMPLES = [
 ]
 STREAM_WORDS = 4          # words per streamed piece of a reply
 STREAM_PAUSE_S = 0.02
+LIBRARY_QUEUE = "thu-vien"  # uploads, updates and deletes: one at a time, never in the questions' worker slots
+AUDIT_LIMIT = 200
+ANONYMOUS = "ẩn danh"       # the user the audit log records when nobody logs in (loopback, or ALLOW_ANONYMOUS=1)
+READER_REFUSED = ("Tài khoản «{name}» chỉ có quyền đọc; cần quyền biên tập (editor) để thay đổi thư viện. "
+                  "Không có gì thay đổi.")
+READER_NOTE = ("Tài khoản của bạn có quyền đọc: hỏi đáp và xem danh sách tài liệu. Tải lên, cập nhật và xóa tài "
+               "liệu cần quyền biên tập.")
+NO_ACCOUNT = "Không xác định được tài khoản đăng nhập; không có gì thay đổi."
+LOGIN_MESSAGE = "Đăng nhập bằng tài khoản do người quản trị cấp (python -m assistant users add)."
+REFUSE_OPEN_SERVER = (
+    "Không khởi động: HOST={host} cho phép máy khác truy cập, nhưng chưa có tài khoản người dùng nào, nên bất kỳ "
+    "ai vào được cũng có thể tải lên, cập nhật và xóa tài liệu.\n"
+    "Hãy tạo tài khoản trước (ví dụ: python -m assistant users add ten-dang-nhap --role editor), "
+    "hoặc đặt ALLOW_ANONYMOUS=1 nếu thật sự muốn ai cũng được thay đổi thư viện."
+)
+WARN_OPEN_SERVER = ("Cảnh báo: HOST={host} không có tài khoản người dùng và ALLOW_ANONYMOUS=1: mọi người truy cập "
+                    "được đều có thể tải lên, cập nhật và xóa tài liệu.")
 
 
 def _pieces(text: str) -> Iterator[str]:
@@ -56,9 +83,36 @@ def _turns(history: list[dict]) -> list[tuple[str, str]]:
     return turns
 
 
-def build_ui(assistant: Assistant):
-    """The Blocks app: a chat with its sources panel, and the list of documents."""
-    import gradio as gr
+def login_required(settings: config.Settings) -> bool:
+    """Whether the app asks for a login: yes whenever user accounts exist. Without accounts, a server
+    reachable from other machines (HOST not loopback) is refused unless ALLOW_ANONYMOUS=1."""
+    if users.has_users(settings.data_dir):
+        return True
+    if not settings.loopback:
+        if not settings.allow_anonymous:
+            print(REFUSE_OPEN_SERVER.format(host=settings.host), file=sys.stderr, flush=True)
+            raise SystemExit(2)
+        print(WARN_OPEN_SERVER.format(host=settings.host), file=sys.stderr, flush=True)
+    return False
+
+
+def build_ui(assistant: Assistant, login: bool = False):
+    """The Blocks app: a chat with its sources panel, and the list of documents. With `login`, only
+    editors may change the library (checked in every event that changes it, not only in the page)."""
+    data_dir = assistant.settings.data_dir
+
+    def editor(request: gr.Request | None) -> tuple[str, str]:
+        """(refusal, user name): the refusal is "" when the caller may change the library."""
+        if not login:
+            return "", ANONYMOUS
+        name = users.canonical_name(getattr(request, "username", None) or "")
+        try:
+            role = users.role(data_dir, name) if name else None
+        except users.UserError:
+            role = None
+        if role == "editor":
+            return "", name
+        return (READER_REFUSED.format(name=name) if role else NO_ACCOUNT), name
 
     def ask(question: str) -> tuple[str, str]:
         """One question, one answer (API): the reply and its sources as Markdown."""
@@ -96,14 +150,50 @@ def build_ui(assistant: Assistant):
     def document_choices():
         return gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()], value=None)
 
-    def upload(files: list[str] | None, progress=gr.Progress()) -> tuple[list[list], list[list], dict]:  # noqa: B008
-        """Index the uploaded files; one row per outcome."""
+    def outcome_rows(results) -> list[list]:
+        return [[r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)] for r in results]
+
+    def refused_row(refusal: str) -> list[list]:
+        return [["", STATUS_LABELS["rejected"], 0, refusal]]
+
+    def upload(files: list[str] | None, request: gr.Request,
+               progress=gr.Progress()) -> tuple[list[list], list[list], dict]:  # noqa: B008
+        """Index the uploaded files (editors only); one row per outcome."""
+        refusal, user = editor(request)
+        if refusal:
+            return refused_row(refusal), documents(), document_choices()
         rows = []
         for i, path in enumerate(files or []):
             progress(i / len(files), desc=f"Đang nạp {Path(path).name}")
-            for r in import_upload(assistant.library, Path(path), Path(path).name):
-                rows.append([r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)])
+            rows += outcome_rows(import_upload(assistant.library, Path(path), Path(path).name, user=user))
         return rows, documents(), document_choices()
+
+    def update(doc_id: str | None, file: str | None, request: gr.Request) -> tuple[list[list], list[list], dict]:
+        """Replace a listed document by an uploaded file (editors only)."""
+        refusal, user = editor(request)
+        if refusal:
+            return refused_row(refusal), documents(), document_choices()
+        if not doc_id or not assistant.library.document(doc_id):
+            return refused_row("Hãy chọn một tài liệu có trong thư viện để cập nhật."), documents(), gr.skip()
+        if not file:
+            return refused_row("Hãy chọn tệp mới cho tài liệu cần cập nhật."), documents(), gr.skip()
+        results = import_upload(assistant.library, Path(file), Path(file).name, replace=doc_id, user=user)
+        return outcome_rows(results), documents(), document_choices()
+
+    def audit_rows(request: gr.Request) -> list[list]:
+        """The newest changes to the library, for editors (nothing for readers)."""
+        if editor(request)[0]:
+            return []
+        return [audit_row(e) for e in audit.entries(data_dir, AUDIT_LIMIT)]
+
+    def on_load(request: gr.Request):
+        """Who is logged in; the editing controls and the audit log only for editors."""
+        refusal, user = editor(request)
+        allowed = not refusal
+        role = users.ROLE_LABELS["editor" if allowed else "reader"]
+        account = f"Đăng nhập: **{html.escape(user)}** ({role})" if login else ""
+        return (gr.update(visible=allowed), gr.update(visible=allowed), gr.update(visible=not allowed),
+                gr.update(visible=login, value=account), gr.update(visible=login), audit_rows(request))
 
     def cited(query: str) -> tuple[list[list], str]:
         """The cited-documents table (filtered by the query) and the details of the matches."""
@@ -114,15 +204,24 @@ def build_ui(assistant: Assistant):
             return [], f"Không tìm thấy văn bản «{query}» trong các tài liệu hiện có."
         return [catalog_row(e) for e in entries], catalog_detail_markdown(entries) if query else ""
 
-    def delete(doc_id: str | None) -> tuple[str, list[list], dict]:
-        if not doc_id:
-            return "Hãy chọn một tài liệu để xóa.", documents(), document_choices()
-        title = next((d["title"] for d in assistant.library.documents() if d["doc_id"] == doc_id), doc_id)
-        assistant.library.remove(doc_id)
+    def delete(doc_id: str | None, request: gr.Request) -> tuple[str, list[list], dict]:
+        """Remove a listed document (editors only)."""
+        refusal, user = editor(request)
+        if refusal:
+            return refusal, documents(), document_choices()
+        title = assistant.library.document(doc_id).get("title") if doc_id else None
+        if not title:
+            return "Hãy chọn một tài liệu có trong thư viện để xóa.", documents(), document_choices()
+        if not remove_document(assistant.library, doc_id, user=user):
+            return f"Không xóa được: {title} không còn trong thư viện.", documents(), document_choices()
         return f"Đã xóa: {title}", documents(), document_choices()
 
     with gr.Blocks(title=TITLE) as ui:
-        gr.Markdown(f"# {TITLE}\n{mode_line(assistant.llm.label if assistant.llm else None)}", elem_id="mode")
+        with gr.Row():
+            gr.Markdown(f"# {TITLE}\n{mode_line(assistant.llm.label if assistant.llm else None)}", elem_id="mode")
+            with gr.Column(scale=0, min_width=220):
+                account = gr.Markdown(visible=False, elem_id="account")
+                logout = gr.Button("Đăng xuất", link="/logout", size="sm", visible=False, elem_id="logout")
         with gr.Tab("Hỏi đáp"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -143,18 +242,32 @@ def build_ui(assistant: Assistant):
                 headers=DOCUMENT_COLUMNS, value=documents, interactive=False, elem_id="docs", wrap=True,
                 column_widths=["40%", "10%", "12%", "10%", "14%", "14%"],
             )
-            files = gr.File(
-                label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload"
-            )
-            import_button = gr.Button("Nạp vào thư viện", variant="primary", elem_id="import")
-            outcome = gr.Dataframe(
-                headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome",
-                wrap=True, column_widths=["35%", "15%", "10%", "40%"],
-            )
-            with gr.Row():
-                to_delete = gr.Dropdown(label="Tài liệu cần xóa", choices=[], elem_id="to-delete")
-                delete_button = gr.Button("Xóa tài liệu", variant="stop", elem_id="delete")
-            deleted = gr.Markdown(elem_id="deleted")
+            reader_note = gr.Markdown(READER_NOTE, visible=False, elem_id="reader-note")
+            with gr.Column(visible=not login, elem_id="editing") as editing:  # shown to editors on load
+                files = gr.File(
+                    label="Tải tài liệu lên (.docx, .pdf, .md, .txt, .jsonl)", file_count="multiple", elem_id="upload"
+                )
+                import_button = gr.Button("Nạp vào thư viện", variant="primary", elem_id="import")
+                outcome = gr.Dataframe(
+                    headers=["Tài liệu", "Kết quả", "Số đoạn", "Ghi chú"], interactive=False, elem_id="outcome",
+                    wrap=True, column_widths=["35%", "15%", "10%", "40%"],
+                )
+                with gr.Row():
+                    chosen = gr.Dropdown(
+                        label="Tài liệu cần cập nhật hoặc xóa", choices=[], elem_id="chosen",
+                        allow_custom_value=True,  # API callers pass a doc_id; every event checks it is listed
+                    )
+                    replacement = gr.File(label="Tệp mới cho tài liệu đã chọn", file_count="single",
+                                          elem_id="replacement")
+                with gr.Row():
+                    update_button = gr.Button("Cập nhật", variant="primary", elem_id="update")
+                    delete_button = gr.Button("Xóa tài liệu", variant="stop", elem_id="delete")
+                deleted = gr.Markdown(elem_id="deleted")
+            with gr.Accordion("Nhật ký thay đổi", open=False, visible=not login, elem_id="audit") as audit_box:
+                audit_table = gr.Dataframe(
+                    headers=AUDIT_COLUMNS, interactive=False, wrap=True, elem_id="audit-table",
+                    column_widths=["16%", "14%", "10%", "35%", "25%"],
+                )
         with gr.Tab("Văn bản được trích dẫn") as refs_tab:
             refs_query = gr.Textbox(
                 label="Số hiệu hoặc tên văn bản", placeholder="Ví dụ: 21-KL/TW, Kết luận 21, Quy định 101",
@@ -170,9 +283,21 @@ def build_ui(assistant: Assistant):
         clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
         refs_tab.select(cited, refs_query, [refs_table, refs_detail], api_name=False)
         refs_query.submit(cited, refs_query, [refs_table, refs_detail], api_name="van_ban")
-        docs_tab.select(lambda: (documents(), document_choices()), None, [table, to_delete], api_name=False)
-        import_button.click(upload, files, [outcome, table, to_delete], api_name="nap")
-        delete_button.click(delete, to_delete, [deleted, table, to_delete], api_name="xoa")
+        docs_tab.select(lambda: (documents(), document_choices()), None, [table, chosen], api_name=False).then(
+            audit_rows, None, audit_table, api_name=False)
+        library_events = [
+            import_button.click(upload, files, [outcome, table, chosen], api_name="nap",
+                                concurrency_id=LIBRARY_QUEUE, concurrency_limit=1),
+            update_button.click(update, [chosen, replacement], [outcome, table, chosen], api_name="cap_nhat",
+                                concurrency_id=LIBRARY_QUEUE, concurrency_limit=1),
+            delete_button.click(delete, chosen, [deleted, table, chosen], api_name="xoa",
+                                concurrency_id=LIBRARY_QUEUE, concurrency_limit=1),
+        ]
+        for event in library_events:
+            event.then(audit_rows, None, audit_table, api_name=False)
+        audit_button = gr.Button(visible=False)
+        audit_button.click(audit_rows, None, audit_table, api_name="nhat_ky")
+        ui.load(on_load, None, [editing, audit_box, reader_note, account, logout, audit_table], api_name=False)
         hidden_q = gr.Textbox(visible=False)
         hidden_a, hidden_s = gr.Markdown(visible=False), gr.Markdown(visible=False)
         hidden_q.submit(ask, hidden_q, [hidden_a, hidden_s], api_name="hoi")
@@ -180,21 +305,28 @@ def build_ui(assistant: Assistant):
 
 
 def main() -> None:
-    """Load the model and the library, index the bundled sample on first start, then serve."""
-    import gradio as gr
-
+    """Check who may use the server, load the model and the library, index the bundled sample on first
+    start, then serve (with a login page whenever user accounts exist)."""
     from vectorstore.indexer import ensure_samples_indexed
 
     settings = config.load()
+    login = login_required(settings)
     print(f"Đang tải mô hình và thư viện ({settings.data_dir})…", flush=True)
     assistant = Assistant(settings)
     ensure_samples_indexed(assistant.library)
-    ui = build_ui(assistant)
-    print(f"Sẵn sàng: http://{settings.host}:{settings.port}", flush=True)
+    ui = build_ui(assistant, login=login)
+    print(f"Sẵn sàng: http://{settings.host}:{settings.port}"
+          + (" (cần đăng nhập)" if login else ""), flush=True)
+    async def check_login(name: str, password: str) -> bool:
+        # bcrypt takes ~0.2 s: in a thread, so a login never stalls the server for everyone else
+        return await asyncio.to_thread(users.verify, settings.data_dir, name, password) is not None
+
     ui.queue(default_concurrency_limit=2).launch(
         server_name=settings.host, server_port=settings.port, share=False,
         theme=gr.themes.Default(font=FONT_STACK, font_mono=FONT_STACK),  # tables use the "mono" font
         show_error=False,
+        auth=check_login if login else None,
+        auth_message=LOGIN_MESSAGE if login else None,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime
+from pathlib import PurePath
 
 from assistant.answer import Answer, Source, highlight
 from assistant.catalog import CitedDocument, describe, vietnamese_date
@@ -135,3 +136,20 @@ def catalog_detail_markdown(entries: list[CitedDocument]) -> str:
             lines.append(f"{i}. *{html.escape(where(p))}*  \n{html.escape(p.text, quote=False)}")
         parts.append("\n\n".join(lines))
     return "\n\n---\n\n".join(parts)
+
+
+AUDIT_COLUMNS = ["Thời gian", "Người dùng", "Thao tác", "Tài liệu", "Tệp nguồn"]
+AUDIT_ACTIONS = {"added": "thêm mới", "replaced": "cập nhật", "deleted": "xóa"}
+
+
+def audit_row(entry: dict) -> list:
+    """One row of the audit log table (see AUDIT_COLUMNS) from a vectorstore.audit entry; of the source,
+    the file name only (uploads are kept under a folder of random letters)."""
+    try:
+        when = datetime.fromisoformat(entry.get("time", "")).strftime("%d/%m/%Y %H:%M:%S")
+    except ValueError:
+        when = entry.get("time", "")
+    action = entry.get("action", "")
+    title = entry.get("title") or entry.get("doc_id", "")
+    source = entry.get("source", "")
+    return [when, entry.get("user", ""), AUDIT_ACTIONS.get(action, action), title, source and PurePath(source).name]
