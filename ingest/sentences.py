@@ -14,6 +14,7 @@ It does not end:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 ABBREVIATIONS = frozenset(
     {"tp", "tt", "ts", "ths", "th.s", "pgs", "gs", "bs", "ks", "cn", "nxb", "tr", "v.v", "vv"}
@@ -23,6 +24,10 @@ CLOSING_QUOTES = "”’»"
 END_MARK = re.compile(r"[.!?…]+[\"”’»)\]]*(?=\s)")
 ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])$")
 LEADING_BULLET = re.compile(r"^[-+•]\s+")
+BULLETS = "-+•"
+NEXT_CHAR = re.compile(r"\s*(\S)")
+LINE_BREAK = re.compile("\n")
+CONTENT = re.compile(r"\S(?:.*\S)?", re.DOTALL)   # a piece without its surrounding whitespace
 
 
 def quoted_regions(text: str) -> list[tuple[int, int]]:
@@ -38,32 +43,72 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     return regions
 
 
+class Quotes:
+    """Answers "is this index inside a quotation?" in O(log n). The regions of ``quoted_regions``
+    are nested or apart (they are matched like brackets), so the outermost ones decide."""
+
+    def __init__(self, regions: list[tuple[int, int]]) -> None:
+        self.openings: list[int] = []
+        self.closings: list[int] = []
+        for opening, closing in sorted(regions):
+            if not self.closings or closing > self.closings[-1]:
+                self.openings.append(opening)
+                self.closings.append(closing)
+
+    def covers(self, index: int) -> bool:
+        """Whether some region has opening < index <= closing."""
+        k = bisect_left(self.openings, index) - 1
+        return k >= 0 and index <= self.closings[k]
+
+
 def starts_sentence(text: str, index: int) -> bool:
     """Whether the word at or after ``index`` (past whitespace) can open a sentence."""
-    rest = text[index:].lstrip()
-    if not rest:
+    found = NEXT_CHAR.match(text, index)
+    if not found:
         return False
-    first = rest[0]
+    first = found.group(1)
     if first in OPENING_QUOTES or first in "\"(":
         return True
     return first.isupper() or first.isdigit()
 
 
 def word_before(text: str, index: int) -> tuple[str, bool]:
-    """The word ending at ``index`` and whether it is the first word of its line."""
-    line = text[:index].rsplit("\n", 1)[-1]
-    words = LEADING_BULLET.sub("", line.lstrip()).split()
-    if not words:
+    """The word ending at ``index`` and whether it is the first word of its line (after a
+    leading list bullet). Reads only the word and the blanks before it, not the whole line."""
+    end = _skip_blanks_back(text, index)
+    if _line_starts(text, end):
         return "", True
-    return words[-1].lstrip("(\"“‘«"), len(words) == 1
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    word = text[start:end]
+    before = _skip_blanks_back(text, start)
+    if _line_starts(text, before):
+        if word in BULLETS and end < index:
+            return "", True                  # only a bullet: LEADING_BULLET removes it
+        return word.lstrip("(\"“‘«"), True
+    bullet = before - 1                      # the only word before it may be a leading bullet
+    first = text[bullet] in BULLETS and _line_starts(text, _skip_blanks_back(text, bullet))
+    return word.lstrip("(\"“‘«"), first
 
 
-def ends_sentence(text: str, mark: re.Match[str], quotes: list[tuple[int, int]]) -> bool:
+def _skip_blanks_back(text: str, index: int) -> int:
+    """The index before the whitespace (line breaks aside) that ends at ``index``."""
+    while index > 0 and text[index - 1].isspace() and text[index - 1] != "\n":
+        index -= 1
+    return index
+
+
+def _line_starts(text: str, index: int) -> bool:
+    return index == 0 or text[index - 1] == "\n"
+
+
+def ends_sentence(text: str, mark: re.Match[str], quotes: Quotes) -> bool:
     """Whether the end mark ``mark`` closes a sentence."""
     punctuation = mark.group().rstrip("\"”’»)]")
     if not starts_sentence(text, mark.end()):
         return False
-    if any(opening < mark.end() <= closing for opening, closing in quotes):
+    if quotes.covers(mark.end()):
         return False
     if punctuation.startswith("..") or "…" in punctuation:
         return False
@@ -76,17 +121,17 @@ def ends_sentence(text: str, mark: re.Match[str], quotes: list[tuple[int, int]])
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(begin, end) of each sentence of ``text``, trimmed of surrounding whitespace."""
-    quotes = quoted_regions(text)
+    """(begin, end) of each sentence of ``text``, trimmed of surrounding whitespace.
+    Time linear in len(text)."""
+    quotes = Quotes(quoted_regions(text))
     cuts = {m.end() for m in END_MARK.finditer(text) if ends_sentence(text, m, quotes)}
-    cuts |= {i for i, char in enumerate(text) if char == "\n"}
+    cuts |= {m.start() for m in LINE_BREAK.finditer(text)}
     spans = []
     begin = 0
     for cut in [*sorted(cuts), len(text)]:
-        piece = text[begin:cut]
-        if piece.strip():
-            left = begin + len(piece) - len(piece.lstrip())
-            spans.append((left, begin + len(piece.rstrip())))
+        found = CONTENT.search(text, begin, cut)
+        if found:
+            spans.append(found.span())
         begin = cut
     return spans
 
