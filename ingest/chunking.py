@@ -25,10 +25,12 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
+from functools import cached_property
 from itertools import accumulate
 
-from ingest.footnotes import Footnote, citing_sentence
+from ingest.footnotes import Footnote, SentenceIndex, citing_sentence
 from ingest.markdown import Block, CleanText
 from ingest.passage import Passage
 from ingest.sentences import sentence_spans
@@ -36,6 +38,7 @@ from ingest.structure import LABEL_MAX_WORDS, NUMBERING, ROMAN_NUMBER, SENTENCE_
 
 MIN_WORDS = 60
 MAX_WORDS = 250
+BALANCE_TRIES = 50            # counts of even groups tried for a long paragraph before filling greedily
 CLAUSE_SEPARATORS = ("; ", ", ", " ")
 
 Span = tuple[int, int]
@@ -52,7 +55,7 @@ class Unit:
     run: int = -1             # the list run the unit belongs to (-1: none)
     context: str = ""         # the lead-in sentence(s) of the list the unit is an item of
 
-    @property
+    @cached_property
     def words(self) -> int:
         return count_words(self.text.text)
 
@@ -91,27 +94,51 @@ def atoms(text: str) -> list[Span]:
     return [fine for span in sentence_spans(text) for fine in refine(text, span)]
 
 
-def even_groups(sizes: list[int], count: int) -> list[Span]:
-    """Consecutive groups of indices, cut at the atoms nearest each count-th of the words."""
-    starts = list(accumulate([0, *sizes[:-1]]))
-    total = sum(sizes)
-    cuts = {
-        min(range(1, len(sizes)), key=lambda i, k=k: abs(starts[i] - k * total / count))
-        for k in range(1, count)
-    }
+def nearest(starts: list[int], target: float) -> int:
+    """The first index i >= 1 whose starts[i] is nearest ``target`` (``starts`` ascending, len >= 2)."""
+    i = bisect_left(starts, target, 1, len(starts))
+    if i == len(starts) or (i > 1 and target - starts[i - 1] <= starts[i] - target):
+        i = bisect_left(starts, starts[i - 1], 1, len(starts))   # the first of equal starts
+    return i
+
+
+def even_groups(sizes: list[int], count: int, starts: list[int] | None = None) -> list[Span]:
+    """Consecutive groups of indices, cut at the atoms nearest each count-th of the words.
+    ``starts``: the running totals of sizes before each index, if already computed."""
+    starts = starts or list(accumulate([0, *sizes[:-1]]))
+    total = starts[-1] + sizes[-1]
+    cuts = {nearest(starts, k * total / count) for k in range(1, count)}
     bounds = [0, *sorted(cuts), len(sizes)]
     return list(zip(bounds, bounds[1:], strict=False))
 
 
 def balanced(sizes: list[int], limit: int) -> list[Span]:
-    """Groups of consecutive sizes, each totalling at most ``limit`` if it can, as even as possible."""
-    count = max(1, math.ceil(sum(sizes) / limit))
-    while count < len(sizes):
-        groups = even_groups(sizes, count)
-        if all(sum(sizes[a:b]) <= limit for a, b in groups):
+    """Groups of consecutive sizes, each totalling at most ``limit`` if it can, as even as possible.
+
+    The count of groups grows from the fewest possible until even groups fit; after
+    BALANCE_TRIES counts (sizes that even groups fit badly) the groups are filled greedily.
+    """
+    fewest = max(1, math.ceil(sum(sizes) / limit))
+    starts = list(accumulate([0, *sizes]))
+    for count in range(fewest, min(len(sizes), fewest + BALANCE_TRIES)):
+        groups = even_groups(sizes, count, starts[:-1])
+        if all(starts[b] - starts[a] <= limit for a, b in groups):
             return groups
-        count += 1
+    if fewest + BALANCE_TRIES < len(sizes):
+        return greedy_groups(sizes, limit)
     return [(i, i + 1) for i in range(len(sizes))]
+
+
+def greedy_groups(sizes: list[int], limit: int) -> list[Span]:
+    """Consecutive groups, each as long as it can be within ``limit`` (an item over it alone)."""
+    groups, begin, total = [], 0, 0
+    for i, size in enumerate(sizes):
+        if i > begin and total + size > limit:
+            groups.append((begin, i))
+            begin, total = i, 0
+        total += size
+    groups.append((begin, len(sizes)))
+    return groups
 
 
 def split_long(text: CleanText) -> list[CleanText]:
@@ -155,8 +182,11 @@ def last_sentence(text: str) -> str:
     if not spans:
         return text
     start = len(spans) - 1
-    while start > 0 and text[spans[start][0]:].count("(") < text[spans[start][0]:].count(")"):
+    opened, closed = text.count("(", spans[start][0]), text.count(")", spans[start][0])
+    while start > 0 and opened < closed:     # the brackets of text[spans[start][0]:]
         start -= 1
+        opened += text.count("(", spans[start][0], spans[start + 1][0])
+        closed += text.count(")", spans[start][0], spans[start + 1][0])
     return text[spans[start][0]:spans[-1][1]].strip()
 
 
@@ -196,9 +226,11 @@ def units_of(section: Section, block: Block, following: Block | None, run: int =
         listed = bool(marker(block) or ROMAN_NUMBER.match(block.text.text))   # not 'Điều 2. …' with its text
         kind, lead_in = ("list" if listed else "body"), is_lead_in(block, following)
     pieces = split_long(block.text)
+    markers = sorted(block.markers, key=lambda m: m[1])
+    offsets = [offset for _, offset in markers]
     return [
-        Unit(piece, kind, lead_in and i == 0, tuple(m for m in block.markers if piece.start <= m[1] <= piece.end),
-             run, context)
+        Unit(piece, kind, lead_in and i == 0,
+             tuple(markers[bisect_left(offsets, piece.start):bisect_right(offsets, piece.end)]), run, context)
         for i, piece in enumerate(pieces)
     ]
 
@@ -262,23 +294,29 @@ def section_passages(section: Section, template: Passage) -> list[Passage]:
     return passages
 
 
-def citation(sections: list[Section], number: int) -> tuple[Section, Block, int] | None:
-    """The first section, block and marker offset citing footnote ``number``."""
+def citations(sections: list[Section]) -> dict[int, tuple[Section, Block, int]]:
+    """For each cited footnote number: the first section, block and marker offset citing it."""
+    found: dict[int, tuple[Section, Block, int]] = {}
     for section in sections:
         for block in section.blocks:
             for cited, offset in block.markers:
-                if cited == number:
-                    return section, block, offset
-    return None
+                found.setdefault(cited, (section, block, offset))
+    return found
 
 
-def footnote_passages(note: Footnote, sections: list[Section], template: Passage) -> list[Passage]:
+def footnote_passages(note: Footnote, cited: dict[int, tuple[Section, Block, int]], template: Passage,
+                      sentences: dict[int, SentenceIndex]) -> list[Passage]:
+    """The passages of a footnote. ``cited``: from ``citations``; ``sentences``: the sentences of the
+    citing blocks found so far, by id of the block's text (a paragraph citing many footnotes is split
+    into sentences once)."""
     label = f"Chú thích {note.number}"
-    found = citation(sections, note.number)
+    found = cited.get(note.number)
     context, section = "", label
     if found:
         cited_in, block, offset = found
-        context = citing_sentence(block.text, offset)
+        if id(block.text) not in sentences:
+            sentences[id(block.text)] = SentenceIndex(block.text)
+        context = citing_sentence(block.text, offset, sentences[id(block.text)])
         section = SEPARATOR.join(p for p in (cited_in.name, label) if p)
     return [
         replace(template, text=piece.text, section=section, kind="footnote", footnotes=[note.number],
@@ -290,5 +328,6 @@ def footnote_passages(note: Footnote, sections: list[Section], template: Passage
 def build_passages(sections: list[Section], footnotes: list[Footnote], template: Passage) -> list[Passage]:
     """All passages in source order; ``template`` carries doc_id, doc_title and source_id."""
     passages = [p for section in sections for p in section_passages(section, template)]
-    passages += [p for note in footnotes for p in footnote_passages(note, sections, template)]
+    cited, sentences = citations(sections), {}
+    passages += [p for note in footnotes for p in footnote_passages(note, cited, template, sentences)]
     return sorted(passages, key=lambda p: (p.start, p.end))

@@ -9,6 +9,7 @@ the footnotes it cites and a footnote can quote the sentence that cites it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -62,23 +63,45 @@ def split_footnotes(blocks: list[Block]) -> tuple[list[Block], list[Footnote]]:
 CONTEXT_WORDS = 40  # a longer citing sentence is narrowed to its ";" clause that holds the marker
 
 
-def citing_sentence(text: CleanText, marker_offset: int) -> str:
+class SentenceIndex:
+    """The sentences of a clean text and the source range of each (from its first character to just
+    after its last), to find the sentence holding a source offset by binary search."""
+
+    def __init__(self, text: CleanText) -> None:
+        self.spans = sentence_spans(text.text)
+        self.firsts = [text.offsets[begin] for begin, _ in self.spans]
+        self.afters = [text.offsets[end - 1] + 1 for _, end in self.spans]
+        self.ordered = self.firsts == sorted(self.firsts) and self.afters == sorted(self.afters)
+
+    def holding(self, offset: int) -> tuple[int, int] | None:
+        """The first sentence span whose source range holds ``offset``."""
+        if not self.ordered:
+            pairs = zip(self.spans, self.firsts, self.afters, strict=True)
+            return next((span for span, first, after in pairs if first <= offset <= after), None)
+        i = bisect_left(self.afters, offset)
+        return self.spans[i] if i < len(self.spans) and self.firsts[i] <= offset else None
+
+
+def citing_sentence(text: CleanText, marker_offset: int, index: SentenceIndex | None = None) -> str:
     """The sentence of ``text`` that holds the marker at ``marker_offset`` (a source offset); of a
-    long sentence, only the ";" clause that holds it, so the footnote is not a copy of the paragraph."""
-    for begin, end in sentence_spans(text.text):
-        if text.offsets[begin] <= marker_offset <= text.offsets[end - 1] + 1:
-            if len(text.text[begin:end].split()) > CONTEXT_WORDS:
-                begin, end = _clause(text, begin, end, marker_offset)
-            return " ".join(text.text[begin:end].split())
-    return ""
+    long sentence, only the ";" clause that holds it, so the footnote is not a copy of the paragraph.
+    ``index``: ``SentenceIndex(text)`` if already made (a paragraph citing many footnotes)."""
+    found = (index or SentenceIndex(text)).holding(marker_offset)
+    if found is None:
+        return ""
+    begin, end = found
+    if len(text.text[begin:end].split()) > CONTEXT_WORDS:
+        begin, end = _clause(text, begin, end, marker_offset)
+    return " ".join(text.text[begin:end].split())
 
 
 def _clause(text: CleanText, begin: int, end: int, marker_offset: int) -> tuple[int, int]:
     """The span of the ";"-separated clause of text[begin:end] that holds the marker."""
     start = begin
-    for i in range(begin, end + 1):
-        if i == end or text.text[i] == ";":
-            if i == end or text.offsets[i] >= marker_offset:
-                return start + (len(text.text[start:i]) - len(text.text[start:i].lstrip())), i
-            start = i + 1
-    return begin, end
+    while True:
+        i = text.text.find(";", start, end)
+        if i == -1:
+            i = end
+        if i == end or text.offsets[i] >= marker_offset:
+            return start + (len(text.text[start:i]) - len(text.text[start:i].lstrip())), i
+        start = i + 1
