@@ -67,9 +67,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from ingest.markdown import Block, is_all_caps
+from ingest.markdown import Block, CleanText, is_all_caps
 
 SEPARATOR = " › "
 SIGNATURE_SECTION = "Nơi nhận, chữ ký"
@@ -144,13 +144,13 @@ def opens_lowercase(text: str) -> bool:
     return first.isalpha() and first.islower()
 
 
-def continues(previous: Block, block: Block) -> bool:
+def continues(previous: Paragraph, block: Block) -> bool:
     """Whether ``block`` is the rest of ``previous``, cut by a page break."""
-    if previous.marked or block.marked or block.bullet or is_all_caps(previous.text.text):
+    if previous.first.marked or block.marked or block.bullet or previous.all_caps:
         return False
     if heading_level(block.text.text) is not None:
         return False
-    return not previous.text.text.endswith(TERMINAL) and opens_lowercase(block.text.text)
+    return not previous.tail.endswith(TERMINAL) and opens_lowercase(block.text.text)
 
 
 def has_vowel(word: str) -> bool:
@@ -174,13 +174,46 @@ def glue_between(left: str, right: str, words: Counter[str]) -> str:
     or when the document uses the glued word ('nước') elsewhere but not both pieces
     ('nư', 'ớc': they occur only here).
     """
-    last, first = left.split()[-1], right.split()[0]
+    last, first = left.rsplit(maxsplit=1)[-1], right.split(maxsplit=1)[0]
     if not (last[-1].isalpha() and first[0].isalpha()):
         return " "
     if not (has_vowel(last) and has_vowel(first)):
         return ""
     pieces_used_elsewhere = words[bare(last)] > 1 and words[bare(first)] > 1
     return "" if words[bare(last + first)] and not pieces_used_elsewhere else " "
+
+
+TAIL_CHARS = 1000        # the end of a paragraph kept while rejoining (for its last words)
+
+
+@dataclass
+class Paragraph:
+    """A paragraph being rejoined: its first block, the halves glued to it, and what ``continues``
+    needs to know of the text so far (kept as it grows, so that rejoining is linear in the text)."""
+
+    first: Block
+    halves: list[Block] = field(default_factory=list)
+    glues: list[str] = field(default_factory=list)
+    tail: str = ""          # the last TAIL_CHARS characters of the text: its last words
+    has_letter: bool = False
+    upper: bool = True      # text == text.upper()
+
+    def add_text(self, glue: str, text: str) -> None:
+        """Take note of ``glue`` and ``text`` appended to the paragraph's text."""
+        self.tail = (self.tail + glue + text[-TAIL_CHARS:])[-TAIL_CHARS:]
+        self.has_letter = self.has_letter or any(c.isalpha() for c in text)
+        self.upper = self.upper and text == text.upper()
+
+    @property
+    def all_caps(self) -> bool:
+        return self.has_letter and self.upper    # is_all_caps of the text
+
+    def block(self) -> Block:
+        if not self.halves:
+            return self.first
+        blocks = [self.first, *self.halves]
+        text = CleanText.join([b.text for b in blocks], self.glues)
+        return replace(self.first, text=text, markers=tuple(m for b in blocks for m in b.markers))
 
 
 def rejoin_page_breaks(blocks: list[Block]) -> tuple[list[Block], list[Join]]:
@@ -191,18 +224,22 @@ def rejoin_page_breaks(blocks: list[Block]) -> tuple[list[Block], list[Join]]:
     final ";" or "," does not end a sentence in these reports (item "2." of section IV
     is cut after "sinh hoạt cấp ủy;").
     """
-    words = vocabulary(blocks)
-    out: list[Block] = []
+    words: Counter[str] | None = None             # counted at the first join only
+    paragraphs: list[Paragraph] = []
     joins: list[Join] = []
     for block in blocks:
-        if out and continues(out[-1], block):
-            left, right = out[-1].text.text, block.text.text
+        if paragraphs and continues(paragraphs[-1], block):
+            words = vocabulary(blocks) if words is None else words
+            left, right = paragraphs[-1].tail, block.text.text
             glue = glue_between(left, right, words)
-            joins.append(Join(" ".join(left.split()[-4:]), " ".join(right.split()[:4]), glue))
-            out[-1] = out[-1].joined(glue, block)
+            joins.append(Join(" ".join(left.split()[-4:]), " ".join(right.split(maxsplit=4)[:4]), glue))
+            paragraphs[-1].halves.append(block)
+            paragraphs[-1].glues.append(glue)
+            paragraphs[-1].add_text(glue, right)
         else:
-            out.append(block)
-    return out, joins
+            paragraphs.append(Paragraph(block))
+            paragraphs[-1].add_text("", block.text.text)
+    return [p.block() for p in paragraphs], joins
 
 
 # --- Headings -------------------------------------------------------------------------
