@@ -63,8 +63,9 @@ _BOILERPLATE = re.compile(
 _MARKERS = {"MẬT", "TỐI MẬT", "TUYỆT MẬT", "KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", "DỰ THẢO", "BẢN SAO"}
 _SEPARATOR = re.compile(r"^[-_*=~.─—–•\s]*$")
 _CELL_SPLIT = re.compile(r"\t+|\s{2,}")
-_SUP = re.compile(r"<sup>.*?</sup>", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]+>")
+_SUP_OPEN = re.compile(r"<sup>", re.IGNORECASE)
+_SUP_CLOSE = re.compile(r"</sup>", re.IGNORECASE)
+_TAG = re.compile(r"<[^<>]+>")          # [^<>]: "a < b" is not read to the line's end
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _NUMBER = re.compile(r"^(?:Số|SỐ)\s*:?\s*(\S+)\s*(.*)$")
 _SUBJECT = re.compile(r"^(?:V/[vV]|Về\s+việc|VỀ\s+VIỆC)(?:\s*:\s*|\s+)(\S.*)$")
@@ -113,13 +114,25 @@ def _clean(cell: str) -> str:
     if stripped and set(stripped) <= {"*", "-", "_", "=", " "}:
         return stripped                         # a separator such as "*" or "---": kept as such
     cell = cell.replace("*", "")
-    cell = re.sub(r"(?:^|(?<=\s))_+|_+(?=\s|$)", "", cell)
+    cell = re.sub(r"(?:^|(?<=\s))_+|(?<!_)_+(?=\s|$)", "", cell)   # (?<!_): a run is tried once
     return " ".join(cell.split())
+
+
+def _drop_sup(raw: str) -> str:
+    """``raw`` without its <sup>…</sup> elements (each to the nearest closing tag), in linear time."""
+    kept, pos = [], 0
+    while opening := _SUP_OPEN.search(raw, pos):
+        closing = _SUP_CLOSE.search(raw, opening.end())
+        if not closing:
+            break
+        kept.append(raw[pos:opening.start()])
+        pos = closing.end()
+    return "".join(kept) + raw[pos:] if kept else raw
 
 
 def _split(raw: str) -> _Line:
     raw = raw.rstrip()
-    body = _SUP.sub("", raw)
+    body = _drop_sup(raw)
     if body.lstrip().startswith("|"):
         parts = body.strip().strip("|").split("|")
         if all(re.fullmatch(r"\s*:?-{3,}:?\s*", p) for p in parts):
@@ -259,7 +272,7 @@ def _read_title(lines: list[_Line], type_at: int) -> str:
     while i < len(lines) and len(parts) < MAX_TITLE_LINES:
         line = lines[i]
         if line.blank:
-            nxt = next((ln for ln in lines[i + 1:] if not ln.blank), None)
+            nxt = next((lines[j] for j in range(i + 1, len(lines)) if not lines[j].blank), None)
             if parts and (nxt is None or not nxt.text[:1].islower()):
                 break
             i += 1
