@@ -10,7 +10,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.loader import ALL_SUFFIXES, load_documents
+from ingest.isolation import load_documents_limited
+from ingest.loader import ALL_SUFFIXES
 from ingest.passage import Document
 from vectorstore import audit
 from vectorstore.library import IngestResult, Library
@@ -58,7 +59,8 @@ def index_files(
 
     Documents are added and committed in groups of about INGEST_BATCH passages: the BM25 index is
     rebuilt once per group, memory stays bounded however many files there are, and a crash loses
-    at most the group in progress (a rerun skips every committed document)."""
+    at most the group in progress (a rerun skips every committed document). Each file is read in
+    a worker process (ingest.isolation) and rejected past MAX_PARSE_SECONDS."""
     results: list[IngestResult] = []
     pending: list[Document] = []
     with tqdm(total=0, unit=" đoạn", desc="Lập chỉ mục", disable=not show_progress) as bar:
@@ -67,7 +69,7 @@ def index_files(
                 error = file_problem(library.settings, path, path.name)
                 if error:
                     raise ValueError(error)
-                docs = load_documents(path)
+                docs = load_documents_limited(path, library.settings.max_parse_seconds)
             except ValueError as err:
                 results.append(IngestResult(path.stem, path.name, "rejected", 0, error=str(err)))
                 continue
