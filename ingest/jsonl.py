@@ -9,6 +9,7 @@ import json
 import unicodedata
 from pathlib import Path
 
+from ingest.decoding import strip_invisible
 from ingest.loader import content_hash, parse_document, slug
 from ingest.passage import Document
 
@@ -29,7 +30,7 @@ def load_jsonl(path: Path) -> list[Document]:
     """One Document per record; ValueError (Vietnamese) naming the first bad line."""
     path = Path(path)
     try:
-        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+        lines = path.read_bytes().decode("utf-8-sig").split("\n")  # not splitlines: JSON strings may hold U+2028
     except UnicodeDecodeError as err:
         raise ValueError(f"Không đọc được tệp {path.name} (mã hóa không phải UTF-8)") from err
     documents, seen = [], set()
@@ -41,7 +42,8 @@ def load_jsonl(path: Path) -> list[Document]:
         if record_id in seen:
             raise ValueError(f'{path.name}: dòng {number} trùng "id" {record_id}')
         seen.add(record_id)
-        text = unicodedata.normalize("NFC", record["text"])
+        text = record["text"].replace("\r\n", "\n").replace("\r", "\n")
+        text = unicodedata.normalize("NFC", strip_invisible(text))
         if not text.strip():
             continue
         doc = parse_document(

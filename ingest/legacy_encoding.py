@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # Combining marks used to build the target letters (NFC composes them into the precomposed letters).
 _GRAVE, _HOOK, _TILDE, _ACUTE, _DOT = "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"
@@ -189,13 +190,13 @@ def _score(words: list[str], encoding: str) -> tuple[int, int]:
     """(words holding a legacy code point of ``encoding``, those that convert into valid syllables)."""
     chars = _LEGACY_CHARS[encoding]
     candidates = valid = 0
-    for word in words:
+    for word, count in Counter(words).items():  # each distinct word converted once: long texts repeat words
         if not any(c in chars for c in word):
             continue
-        candidates += 1
+        candidates += count
         converted = to_unicode(word, encoding)
         if converted != word and is_vietnamese_syllable(converted):
-            valid += 1
+            valid += count
     return candidates, valid
 
 

@@ -54,3 +54,14 @@ def test_relevant_ids_questions_are_scored_by_source_id(empty_settings, embedder
     summary, rows = evaluate(Assistant(empty_settings, library), items, k=5)
     assert summary["recall@1"] == 1.0
     assert rows[0]["passages"][0]["source_id"] == "tn-02"
+
+
+def test_line_separators_inside_a_record_and_invisible_characters(tmp_path):
+    """JSON allows U+2028 unescaped in a string: the line is one record; zero-width characters and
+    Windows line breaks inside the text are normalised away."""
+    record = {"id": "r1", "text": "I. TÌNH HÌNH\r\nChi bộ Thôn\u200b Thử Nghiệm\u2028có 27 đảng viên."}
+    path = tmp_path / "kho.jsonl"
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    [doc] = load_jsonl(path)
+    text = " ".join(p.text for p in doc.passages)
+    assert "\u200b" not in text and "\r" not in text and "Thôn Thử Nghiệm" in text
