@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -215,3 +216,37 @@ def test_the_page_shows_editing_and_the_audit_log_to_editors_only(office, tmp_pa
         browser.close()
     assert seen["minh"] == {"upload": False, "update": False, "audit": False, "reader-note": True, "logout": True}
     assert seen["lan"] == {"upload": True, "update": True, "audit": True, "reader-note": False, "logout": True}
+
+
+def long_report(path: Path, name: str, paragraphs: int) -> Path:
+    """A report of many distinct paragraphs: indexing it takes a while."""
+    lines = [f"BÁO CÁO\nkết quả kiểm tra của {name}\n"]
+    lines += [f"{i}. Đoàn kiểm tra làm việc với chi bộ thứ {i} của {name} về việc thực hiện nhiệm vụ năm {1990 + i}; "
+              f"chi bộ có {i + 7} đảng viên, đã kết nạp {i % 5 + 1} quần chúng ưu tú, hoàn thành {i % 9 + 2} "
+              f"chỉ tiêu về xây dựng tổ chức cơ sở đảng và sinh hoạt chi bộ định kỳ." for i in range(paragraphs)]
+    path.write_text("\n\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_library_changes_run_one_at_a_time_while_other_users_are_served(office, tmp_path):
+    """Uploads, updates and deletes share one queue of their own («thu-vien», one at a time): a second upload
+    waits for the first, and other users' requests do not wait for either. (A cited-document search: a
+    question also needs the embedding model, which an upload keeps busy until it is done.)"""
+    from gradio_client import handle_file
+    from gradio_client.utils import Status
+
+    url, _ = office
+    editor, readers = client(url, EDITOR), [client(url, READER) for _ in range(2)]
+    files = [handle_file(str(long_report(tmp_path / f"{n}.txt", n, 400))) for n in ("xã Nam Thử", "xã Bắc Thử")]
+    uploads = [editor.submit([files[0]], api_name="/nap")]
+    deadline = time.monotonic() + 60
+    while uploads[0].status().code not in (Status.PROCESSING, Status.PROGRESS) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    uploads.append(editor.submit([files[1]], api_name="/nap"))
+    time.sleep(1)
+    assert uploads[1].status().code == Status.IN_QUEUE  # waits for the first upload to end
+    searches = [reader.submit("Kết luận 21", api_name="/van_ban") for reader in readers]
+    found = [s.result(timeout=60)[0] for s in searches]
+    assert all(table["data"][0][0] == "21-KL/TW" for table in found)
+    assert not uploads[0].done(), "the searches were answered while the first upload was still running"
+    assert [u.result(timeout=300)[0]["data"][0][1] for u in uploads] == ["thêm mới", "thêm mới"]
