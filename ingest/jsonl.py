@@ -19,6 +19,8 @@ def _record(line: str, number: int, name: str) -> dict:
         record = json.loads(line)
     except json.JSONDecodeError as err:
         raise ValueError(f"{name}: dòng {number} không phải JSON hợp lệ ({err.msg})") from err
+    except RecursionError as err:
+        raise ValueError(f"{name}: dòng {number} lồng quá sâu (không phải một bản ghi tài liệu)") from err
     if not isinstance(record, dict) or not str(record.get("id", "")).strip() or not isinstance(
         record.get("text"), str
     ):

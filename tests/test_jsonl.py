@@ -65,3 +65,10 @@ def test_line_separators_inside_a_record_and_invisible_characters(tmp_path):
     [doc] = load_jsonl(path)
     text = " ".join(p.text for p in doc.passages)
     assert "\u200b" not in text and "\r" not in text and "Thôn Thử Nghiệm" in text
+
+
+def test_a_line_nested_too_deep_is_refused_in_vietnamese(tmp_path):
+    path = tmp_path / "sau.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="dòng 1 lồng quá sâu"):
+        load_jsonl(path)
