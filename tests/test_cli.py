@@ -45,6 +45,19 @@ def test_ingest_reports_added_then_unchanged_and_rejects_bad_files(sample_settin
     second = _run(["-m", "ingest", str(folder / "bao-cao.md")], data_dir)
     assert second.returncode == 0 and "không đổi" in second.stdout
 
+    # another file with the same name is a document of its own; --replace updates a listed one
+    other = tmp_path / "xa-khac" / "bao-cao.md"
+    other.parent.mkdir()
+    other.write_text("BÁO CÁO\nkết quả năm 2023 của Chi bộ Thôn Thử Nghiệm\n\nI. TÌNH HÌNH\n"
+                     "Chi bộ Thôn Thử Nghiệm có 27 đảng viên.\n", encoding="utf-8")
+    third = _run(["-m", "ingest", str(other)], data_dir)
+    assert third.returncode == 0 and "thêm mới" in third.stdout and "bao-cao-2" in third.stdout
+    other.write_text(other.read_text(encoding="utf-8").replace("27", "29"), encoding="utf-8")
+    fourth = _run(["-m", "ingest", "--replace", "bao-cao", str(other)], data_dir)
+    assert fourth.returncode == 0 and "cập nhật" in fourth.stdout
+    wrong = _run(["-m", "ingest", "--replace", "bao-cao", str(folder)], data_dir)
+    assert wrong.returncode == 2 and "đúng một tệp" in wrong.stderr
+
 
 def test_eval_prints_metrics_and_writes_details(sample_settings, sample_library, tmp_path):
     questions = tmp_path / "q.jsonl"
