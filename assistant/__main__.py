@@ -1,4 +1,4 @@
-"""Command line: python -m assistant ask "câu hỏi" | refs [SỐ…] | users add|list|remove|passwd|role …"""
+"""Command line: python -m assistant ask "câu hỏi" | refs [SỐ…] | study VĂN-BẢN… [--out tệp] | users …"""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ def main(argv: list[str] | None = None) -> int:
     refs = sub.add_parser("refs", help="các văn bản được trích dẫn (hoặc chi tiết một văn bản)")
     refs.add_argument("query", nargs="*", help='số hiệu hoặc tên văn bản: "21-KL/TW", "Kết luận 21"')
     _users_parser(sub)
+    _study_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "users":
         return _users(args)
+    if args.command == "study":
+        return _study(args)
 
     from assistant.pipeline import Assistant, QuestionError
     from vectorstore.indexer import ensure_samples_indexed
@@ -56,6 +59,77 @@ def _refs(library, query: str) -> int:
             print(f"\n[{i}] {passage.doc_title}" + (f" › {passage.section}" if passage.section else ""))
             print(passage.text)
         print()
+    return 0
+
+
+def _study_parser(sub) -> None:
+    study = sub.add_parser("study", help="soạn tài liệu sinh hoạt chuyên đề (.docx, .md) từ một hay nhiều văn bản")
+    study.add_argument("documents", nargs="+",
+                       help='văn bản: số hiệu ("21-KL/TW"), "Quy định 383", một phần tên, hoặc mã tài liệu')
+    study.add_argument("--topic", default="", help='thu hẹp theo chủ đề, ví dụ "nêu gương"')
+    study.add_argument("--sections", nargs="+", default=None, help="chỉ lấy các phần/mục này, ví dụ II III")
+    study.add_argument("--quiz", type=int, default=10, help="số câu hỏi trắc nghiệm (mặc định 10)")
+    study.add_argument("--out", default="",
+                       help="tệp kết quả: .docx, .md, hoặc tên không đuôi để ghi cả hai; "
+                            "không có thì in Markdown ra màn hình")
+
+
+def study_outputs(out: str) -> list:
+    """The files `--out` names: [name.docx] or [name.md] for those suffixes, else both
+    [out.docx, out.md] (the suffix appended to the name as given)."""
+    from pathlib import Path
+
+    path = Path(out)
+    if path.suffix.lower() in (".docx", ".md"):
+        return [path]
+    return [path.with_name(path.name + ".docx"), path.with_name(path.name + ".md")]
+
+
+def _study(args) -> int:
+    """Resolve each query to documents, build the pack, write it (issue #11); exit 2 when a query
+    matches no document of the library."""
+    import config
+    from assistant.study.build import build_pack, select_documents  # lazily: the builder is optional
+    from vectorstore.embedder import load_embedder
+    from vectorstore.indexer import ensure_samples_indexed
+    from vectorstore.library import Library
+
+    if args.quiz < 0:
+        print("Số câu hỏi trắc nghiệm (--quiz) không được âm.", file=sys.stderr)
+        return 2
+    settings = config.load()
+    library = Library(settings, load_embedder(settings))
+    ensure_samples_indexed(library)
+    doc_ids: list[str] = []
+    for query in args.documents:
+        found = select_documents(library, query)
+        if not found:
+            print(f"Không tìm thấy văn bản nào trong thư viện khớp với “{query}”.", file=sys.stderr)
+            return 2
+        doc_ids += [d for d in found if d not in doc_ids]
+    pack = build_pack(library, doc_ids, topic=args.topic, sections=args.sections, quiz_count=args.quiz)
+    summary = (f"{pack.title}\n{len(pack.outline)} ý chính, {len(pack.figures)} số liệu, "
+               f"{len(pack.related)} văn bản liên quan, {len(pack.discussion)} câu hỏi thảo luận, "
+               f"{len(pack.quiz)} câu hỏi trắc nghiệm.")
+    if not args.out:
+        from assistant.study.export_md import pack_markdown
+
+        print(pack_markdown(pack), end="")
+        print(summary, file=sys.stderr)
+        return 0
+    written = []
+    for path in study_outputs(args.out):
+        if path.suffix.lower() == ".docx":
+            from assistant.study.export_docx import write_docx
+
+            write_docx(pack, path)
+        else:
+            from assistant.study.export_md import pack_markdown
+
+            path.write_text(pack_markdown(pack), encoding="utf-8")
+        written.append(str(path))
+    print(summary)
+    print("Đã ghi: " + ", ".join(written))
     return 0
 
 
