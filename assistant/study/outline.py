@@ -87,41 +87,53 @@ def _mentions(passages: list[Passage], path: tuple[str, ...], topic_words: list[
     return all(w in present for w in topic_words)
 
 
-def outline(library, doc_ids: list[str], topic: str = "", sections: list[str] | None = None) -> list[OutlinePoint]:
-    """The outline of the documents (in the order given), each document's points in its own order:
-    [OutlinePoint(number "1" | "2.1", heading, [Quote, …]), …]. ``topic`` keeps the points whose headings or passages
-    hold every word of the topic (accent-insensitive); ``sections`` («II», «Điều 5») keeps the points under those
-    headings. Numbers run on across documents."""
+def sections_of(library, doc_ids: list[str], topic: str = "",
+                sections: list[str] | None = None) -> list[tuple[bool, tuple[str, ...], list[Passage]]]:
+    """The points' sections of the documents, in order, narrowed by topic and sections (see outline):
+    [(legal document?, heading path of the point, its passages including footnotes), …]; header and signature
+    passages are left out."""
     topic_words = [fold_accents(w) for w in words(topic)]
-    points: list[OutlinePoint] = []
-    top = 0
+    found = []
     for doc_id in doc_ids:
-        passages = [p for p in library.document_passages(doc_id) if p.kind not in SKIPPED_KINDS]
+        passages = [p for p in library.document_passages(doc_id) if p.kind not in ("header", "signature")]
         legal = any(_ARTICLE.match(part) for p in passages for part in _path(p))
         groups: dict[tuple[str, ...], list[Passage]] = {}
         for passage in passages:
             groups.setdefault(_key(passage, legal), []).append(passage)
-        sub = 0
-        last_top: tuple[str, ...] | None = None
         for path, members in groups.items():
             if sections and not _matches_section(path, sections):
                 continue
             if topic_words and not _mentions(members, path, topic_words):
                 continue
-            headings = [*path, *(part for p in members for part in _path(p))]
-            quotes = [quote(s, p) for s, p in key_sentences(members, headings)]
-            if legal or len(path) < 2:
-                top += 1
-                sub = 0
-                last_top = path[:1]
-                heading = path[-1] if path else INTRO
-                points.append(OutlinePoint(str(top), heading, quotes))
-                continue
-            if path[:1] != last_top:        # the part's own heading, even without text of its own
-                top += 1
-                sub = 0
-                last_top = path[:1]
-                points.append(OutlinePoint(str(top), path[0], []))
-            sub += 1
-            points.append(OutlinePoint(f"{top}.{sub}", path[1], quotes))
+            found.append((legal, path, members))
+    return found
+
+
+def outline(library, doc_ids: list[str], topic: str = "", sections: list[str] | None = None) -> list[OutlinePoint]:
+    """The outline of the documents (in the order given), each document's points in its own order:
+    [OutlinePoint(number "1" | "2.1", heading, [Quote, …]), …]. ``topic`` keeps the points whose headings or passages
+    hold every word of the topic (accent-insensitive); ``sections`` («II», «Điều 5») keeps the points under those
+    headings. Numbers run on across documents."""
+    points: list[OutlinePoint] = []
+    top = sub = 0
+    last_top: tuple[str, ...] | None = None
+    for legal, path, members in sections_of(library, doc_ids, topic, sections):
+        body = [p for p in members if p.kind not in SKIPPED_KINDS]
+        if not body:
+            continue
+        headings = [*path, *(part for p in body for part in _path(p))]
+        quotes = [quote(s, p) for s, p in key_sentences(body, headings)]
+        if legal or len(path) < 2:
+            top += 1
+            sub = 0
+            last_top = None
+            points.append(OutlinePoint(str(top), path[-1] if path else INTRO, quotes))
+            continue
+        if (body[0].doc_id, path[0]) != last_top:      # the part's own heading, even without text of its own
+            top += 1
+            sub = 0
+            last_top = (body[0].doc_id, path[0])
+            points.append(OutlinePoint(str(top), path[0], []))
+        sub += 1
+        points.append(OutlinePoint(f"{top}.{sub}", path[1], quotes))
     return points
