@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from docx import Document as read_docx
@@ -141,7 +142,8 @@ def test_out_names_one_file_by_its_suffix_or_both_without_one(tmp_path):
 def test_cli_writes_a_docx_and_a_markdown_for_the_sample(sample_settings, sample_library, tmp_path):
     pytest.importorskip("assistant.study.build")
     out = tmp_path / "bai-sinh-hoat"
-    run = _run(["-m", "assistant", "study", "Tây Sơn", "--quiz", "3", "--out", str(out)], sample_settings.data_dir)
+    run = _run(["-m", "assistant", "study", "bao-cao-xay-dung-dang-tay-son-2022", "--quiz", "3", "--out", str(out)],
+               sample_settings.data_dir)
     assert run.returncode == 0, run.stderr
     assert "ý chính" in run.stdout and "số liệu" in run.stdout and "câu hỏi" in run.stdout
     md = (tmp_path / "bai-sinh-hoat.md").read_text(encoding="utf-8")
@@ -152,3 +154,39 @@ def test_cli_writes_a_docx_and_a_markdown_for_the_sample(sample_settings, sample
     missing = _run(["-m", "assistant", "study", "Nghị quyết 999-NQ/XYZ", "--out", str(out)],
                    sample_settings.data_dir)
     assert missing.returncode == 2 and "Không tìm thấy văn bản" in missing.stderr
+
+
+def test_cli_wiring_with_a_stand_in_builder(pack, sample_settings, sample_library, tmp_path, monkeypatch, capsys):
+    """The subcommand in process, the builder replaced: queries resolved in order, one file per suffix,
+    the summary printed, exit 2 and a Vietnamese error when a query matches nothing."""
+    import types
+
+    from assistant.__main__ import main
+
+    calls = []
+
+    def select_documents(library, query):
+        return [d["doc_id"] for d in library.documents() if query.lower() in d["title"].lower()]
+
+    def build_pack(library, doc_ids, topic="", sections=None, quiz_count=10):
+        calls.append((doc_ids, topic, sections, quiz_count))
+        return pack
+
+    stand_in = types.ModuleType("assistant.study.build")
+    stand_in.select_documents, stand_in.build_pack = select_documents, build_pack
+    monkeypatch.setitem(sys.modules, "assistant.study.build", stand_in)
+    monkeypatch.setenv("DATA_DIR", str(sample_settings.data_dir))
+
+    args = ["study", "Báo cáo", "xây dựng Đảng", "--topic", "nêu gương", "--sections", "II", "III", "--quiz", "4"]
+    assert main(args + ["--out", str(tmp_path / "bai.md")]) == 0
+    assert calls == [(["bao-cao-xay-dung-dang-tay-son-2022"], "nêu gương", ["II", "III"], 4)]
+    assert (tmp_path / "bai.md").read_text(encoding="utf-8") == pack_markdown(pack)
+    assert not (tmp_path / "bai.docx").exists()
+    printed = capsys.readouterr().out
+    assert "2 ý chính, 2 số liệu, 1 văn bản liên quan, 1 câu hỏi thảo luận, 1 câu hỏi trắc nghiệm." in printed
+
+    assert main(args + ["--out", str(tmp_path / "hai")]) == 0
+    assert (tmp_path / "hai.docx").is_file() and (tmp_path / "hai.md").is_file()
+
+    assert main(["study", "Báo cáo", "không có văn bản này"]) == 2
+    assert "Không tìm thấy văn bản nào trong thư viện khớp với “không có văn bản này”." in capsys.readouterr().err
