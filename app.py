@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,6 +42,9 @@ EXAMPLES = [
     "Việc nêu gương của cán bộ, đảng viên còn hạn chế gì?",
     "ket nap bao nhieu dang vien tu sau dai hoi tinh",
 ]
+STUDY_HELP = ("Chọn một hay nhiều tài liệu (và chủ đề nếu muốn) để soạn tài liệu sinh hoạt chuyên đề: đề cương, "
+              "số liệu chính, văn bản liên quan, câu hỏi thảo luận và câu hỏi trắc nghiệm, mọi trích dẫn kèm nguồn. "
+              "Tải về bản Word hoặc Markdown để chỉnh sửa.")
 STREAM_WORDS = 4          # words per streamed piece of a reply
 STREAM_PAUSE_S = 0.02
 LIBRARY_QUEUE = "thu-vien"  # uploads, updates and deletes: one at a time, never in the questions' worker slots
@@ -195,6 +199,26 @@ def build_ui(assistant: Assistant, login: bool = False):
         return (gr.update(visible=allowed), gr.update(visible=allowed), gr.update(visible=not allowed),
                 gr.update(visible=login, value=account), gr.update(visible=login), audit_rows(request))
 
+    def study(doc_ids: list[str] | None, topic: str, quiz_count: float | None,
+              progress=gr.Progress()) -> tuple[str, str | None, str | None]:  # noqa: B008
+        """Build a study pack of the chosen documents: its Markdown view and the .docx and .md files."""
+        from assistant.study.build import build_pack
+        from assistant.study.export_docx import write_docx
+        from assistant.study.export_md import pack_markdown
+
+        listed = {d["doc_id"] for d in assistant.library.documents()}
+        doc_ids = [d for d in doc_ids or [] if d in listed]
+        if not doc_ids:
+            return "Hãy chọn ít nhất một tài liệu có trong thư viện.", None, None
+        progress(0.1, desc="Đang soạn đề cương, số liệu, văn bản liên quan và câu hỏi…")
+        pack = build_pack(assistant.library, doc_ids, topic=(topic or "").strip(), quiz_count=int(quiz_count or 0))
+        progress(0.8, desc="Đang xuất tệp Word và Markdown…")
+        folder = Path(tempfile.mkdtemp(prefix="bai-sinh-hoat-"))
+        markdown = pack_markdown(pack)
+        (folder / "bai-sinh-hoat.md").write_text(markdown, encoding="utf-8")
+        write_docx(pack, folder / "bai-sinh-hoat.docx")
+        return markdown, str(folder / "bai-sinh-hoat.docx"), str(folder / "bai-sinh-hoat.md")
+
     def cited(query: str) -> tuple[list[list], str]:
         """The cited-documents table (filtered by the query) and the details of the matches."""
         catalog = assistant.catalog()
@@ -268,6 +292,19 @@ def build_ui(assistant: Assistant, login: bool = False):
                     headers=AUDIT_COLUMNS, interactive=False, wrap=True, elem_id="audit-table",
                     column_widths=["16%", "14%", "10%", "35%", "25%"],
                 )
+        with gr.Tab("Soạn bài sinh hoạt") as study_tab:
+            gr.Markdown(STUDY_HELP)
+            with gr.Row():
+                study_docs = gr.Dropdown(label="Tài liệu", choices=[], multiselect=True, elem_id="study-docs")
+                study_topic = gr.Textbox(label="Chủ đề (không bắt buộc)", elem_id="study-topic",
+                                         placeholder="Ví dụ: nêu gương, kết nạp đảng viên")
+                study_quiz = gr.Number(label="Số câu trắc nghiệm", value=10, minimum=0, maximum=30, precision=0,
+                                       elem_id="study-quiz")
+            study_button = gr.Button("Soạn bài", variant="primary", elem_id="study-build")
+            with gr.Row():
+                study_docx = gr.File(label="Tệp Word (.docx)", interactive=False, elem_id="study-docx")
+                study_md = gr.File(label="Tệp Markdown (.md)", interactive=False, elem_id="study-md")
+            study_view = gr.Markdown(elem_id="study-view")
         with gr.Tab("Văn bản được trích dẫn") as refs_tab:
             refs_query = gr.Textbox(
                 label="Số hiệu hoặc tên văn bản", placeholder="Ví dụ: 21-KL/TW, Kết luận 21, Quy định 101",
@@ -282,6 +319,10 @@ def build_ui(assistant: Assistant, login: bool = False):
             trigger(chat, [question, chatbot], [chatbot, question, sources], api_name=False)
         clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
         refs_tab.select(cited, refs_query, [refs_table, refs_detail], api_name=False)
+        study_tab.select(lambda: gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()]),
+                         None, study_docs, api_name=False)
+        study_button.click(study, [study_docs, study_topic, study_quiz], [study_view, study_docx, study_md],
+                           api_name="soan_bai")
         refs_query.submit(cited, refs_query, [refs_table, refs_detail], api_name="van_ban")
         docs_tab.select(lambda: (documents(), document_choices()), None, [table, chosen], api_name=False).then(
             audit_rows, None, audit_table, api_name=False)

@@ -55,3 +55,26 @@ def test_documents_tab_lists_the_sample_report(page):
     )
     family = page.evaluate("getComputedStyle(document.querySelector('#docs th, #docs td')).fontFamily")
     assert "Plex Mono" not in family and "Segoe UI" in family  # Gradio's mono font lacks Vietnamese
+
+
+def test_a_study_pack_is_built_in_its_tab_and_downloaded_as_word(page, tmp_path_factory):
+    import docx
+
+    page.get_by_role("tab", name="Soạn bài sinh hoạt").click()
+    page.locator("#study-docs input").click()
+    page.get_by_role("option").filter(has_text="Báo cáo").first.click()
+    page.keyboard.press("Escape")
+    page.click("#study-build")
+    page.wait_for_function(
+        "document.querySelector('#study-view') && document.querySelector('#study-view').innerText.includes('Đáp án')",
+        timeout=120_000,
+    )
+    view = page.inner_text("#study-view")
+    for part in ("Đề cương", "Số liệu chính", "Văn bản liên quan", "Câu hỏi thảo luận", "Câu hỏi trắc nghiệm"):
+        assert part in view
+    with page.expect_download(timeout=60_000) as download:
+        page.locator("#study-docx a").first.click()
+    path = tmp_path_factory.mktemp("download") / "bai.docx"
+    download.value.save_as(path)
+    headings = [p.text for p in docx.Document(str(path)).paragraphs if p.style.name.startswith("Heading")]
+    assert any("Đề cương" in h for h in headings) and any("Câu hỏi trắc nghiệm" in h for h in headings)
