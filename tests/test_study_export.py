@@ -53,7 +53,7 @@ def pack() -> StudyPack:
         topic="tổ chức cơ sở đảng",
         outline=[
             OutlinePoint("1", "ĐẶC ĐIỂM, TÌNH HÌNH", [members, hard]),
-            OutlinePoint("2", "KẾT QUẢ TRIỂN KHAI", [dispatch]),
+            OutlinePoint("2", "II. KẾT QUẢ TRIỂN KHAI", [dispatch]),  # the marker as written: not kept
         ],
         figures=[Figure("4.663", "đảng viên", members), Figure("58", "tổ chức cơ sở đảng", members)],
         related=[RelatedDocument("Công văn", "1601-CV/BTCTU", "30/5/2022", "", False, dispatch.citation)],
@@ -74,7 +74,8 @@ def test_markdown_has_the_five_parts_in_order_and_every_quote_verbatim(pack):
         assert f"*«{quote.text}»*" in md
     assert "| Số liệu | Đo cái gì | Câu | Nguồn |" in md
     assert "| Công văn | 1601-CV/BTCTU | 30/5/2022 |  | Không | [1] |" in md
-    assert "### 1. ĐẶC ĐIỂM, TÌNH HÌNH" in md and "- A. 4.366" in md and "1. B. 4.663 — " in md
+    assert "### 1. ĐẶC ĐIỂM, TÌNH HÌNH" in md and "### 2. KẾT QUẢ TRIỂN KHAI" in md
+    assert "- A. 4.366" in md and "1. B. 4.663 — " in md
     # the answer key comes last, after the questions; each part's sources are numbered, each once
     assert md.index("### Đáp án") > md.index("**Câu 1.**")
     first_part = md[:md.index(f"## {HEADINGS[1]}")]
@@ -101,6 +102,9 @@ def test_docx_reads_back_with_the_layout_trainers_use(pack, tmp_path):
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)
     fonts = normal.element.rPr.rFonts
     assert fonts.get(qn("w:eastAsia")) == "Times New Roman" and fonts.get(qn("w:cs")) == "Times New Roman"
+    assert normal.element.rPr.find(qn("w:szCs")).get(qn("w:val")) == "26"
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert defaults.find(qn("w:rFonts")).get(qn("w:asciiTheme")) is None
     heading = doc.styles["Heading 1"]
     assert heading.font.name == "Times New Roman" and heading.font.size == Pt(14) and heading.font.bold
     assert heading.element.rPr.rFonts.get(qn("w:asciiTheme")) is None

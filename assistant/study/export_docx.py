@@ -14,10 +14,11 @@ from pathlib import Path
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from assistant.study.export_md import EMPTY, Sources, option_line, part_heading
+from assistant.study.export_md import EMPTY, Sources, option_line, part_heading, point_heading
 from assistant.study.pack import StudyPack
 
 FONT = "Times New Roman"
@@ -37,21 +38,46 @@ def _set_font(element) -> None:
         rfonts.attrib.pop(qn(attr), None)
 
 
+def _sizes(element, size: Pt) -> None:
+    """The size for Latin and complex-script text alike (w:sz and w:szCs)."""
+    rpr = element.get_or_add_rPr()
+    rpr.sz_val = size
+    for old in rpr.findall(qn("w:szCs")):
+        rpr.remove(old)
+    sz_cs = OxmlElement("w:szCs")
+    sz_cs.set(qn("w:val"), str(int(size.pt * 2)))
+    rpr.find(qn("w:sz")).addnext(sz_cs)
+
+
+def _defaults(document) -> None:
+    """Document defaults: Times New Roman for every script, Vietnamese as the language."""
+    rpr = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rfonts = rpr.find(qn("w:rFonts"))
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        rfonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is not None:
+        lang.set(qn("w:val"), "vi-VN")
+
+
 def _setup(document) -> None:
     """A4 page and margins, the Normal, Title and Heading 1–2 styles."""
+    _defaults(document)
     for section in document.sections:
         section.page_width, section.page_height = Cm(21), Cm(29.7)
         section.top_margin, section.bottom_margin = Cm(2), Cm(2)
         section.left_margin, section.right_margin = Cm(3), Cm(1.5)
     normal = document.styles["Normal"]
     _set_font(normal.element)
-    normal.font.size = BODY_SIZE
+    _sizes(normal.element, BODY_SIZE)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.15
     for name in ("Title", "Heading 1", "Heading 2"):
         style = document.styles[name]
         _set_font(style.element)
-        style.font.size = HEADING_SIZE
+        _sizes(style.element, HEADING_SIZE)
         style.font.bold = True
         style.font.italic = False
         style.font.color.rgb = RGBColor(0, 0, 0)
@@ -62,6 +88,8 @@ def _setup(document) -> None:
     border = title.element.pPr.find(qn("w:pBdr")) if title.element.pPr is not None else None
     if border is not None:
         title.element.pPr.remove(border)
+    for tracking in title.element.rPr.findall(qn("w:spacing")):  # the template's letter spacing
+        title.element.rPr.remove(tracking)
 
 
 def _body(document, text: str = "", *, bold: bool = False, indent: float = 0):
@@ -119,7 +147,7 @@ def write_docx(pack: StudyPack, path: str | Path) -> Path:
     sources = Sources()
     document.add_heading(part_heading(0), level=1)
     for point in pack.outline:
-        document.add_heading(f"{point.number}. {point.heading}", level=2)
+        document.add_heading(point_heading(point), level=2)
         for q in point.quotes:
             _quote(_body(document, indent=0.5), q.text, sources.number(q.citation))
     if not pack.outline:

@@ -6,7 +6,11 @@ citation in the «Nguồn» list that closes the part. The quiz's answer key («
 
 from __future__ import annotations
 
-from assistant.study.pack import PARTS, Citation, StudyPack
+import re
+
+from assistant.study.pack import PARTS, Citation, OutlinePoint, StudyPack
+
+_MARKER = re.compile(r"(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s+")
 
 LETTERS = "ABCD"
 EMPTY = {
@@ -41,6 +45,13 @@ def part_heading(index: int) -> str:
     return f"{index + 1}. {PARTS[index]}"
 
 
+def point_heading(point: OutlinePoint) -> str:
+    """«2.1. Công tác lãnh đạo…»: the outline's number, then the heading without the marker it is
+    written with in the document («1.», «II.», «a)»), so a point is not numbered twice."""
+    heading = _MARKER.sub("", point.heading, count=1) if _MARKER.match(point.heading) else point.heading
+    return f"{point.number}. {heading or point.heading}"
+
+
 def option_line(index: int, option: str) -> str:
     """«A. option» for index 0–3."""
     return f"{LETTERS[index]}. {option}"
@@ -72,7 +83,7 @@ def pack_markdown(pack: StudyPack) -> str:
     sources = Sources()
     lines += ["", f"## {part_heading(0)}"]
     for point in pack.outline:
-        lines += ["", f"### {point.number}. {point.heading}"]
+        lines += ["", f"### {point_heading(point)}"]
         if point.quotes:
             lines.append("")
             lines += [f"- {_quoted(q.text)} [{sources.number(q.citation)}]" for q in point.quotes]
