@@ -210,3 +210,10 @@ def test_select_documents(sample_library, fixture_library):
     assert select_documents(sample_library, "Kết luận 21") == []
     assert select_documents(fixture_library, "999-QĐ/TW") == ["quy-dinh-999"]
     assert select_documents(fixture_library, "Quy định 999") == ["quy-dinh-999"]
+
+
+def test_a_place_in_a_document_is_not_a_figure():
+    from assistant.study.figures import sentence_figures
+
+    assert sentence_figures("Hồ sơ quy định tại Khoản 2 Điều 11 được lưu trữ vĩnh viễn.") == []
+    assert [v for v, _ in sentence_figures("Đảng bộ có 58 tổ chức cơ sở đảng theo Mục 3.")] == ["58"]

@@ -6,6 +6,7 @@ What counts as a figure (decided here):
 - NOT a document number or a reference («21-KL/TW», «Nghị quyết Trung ương 4 khóa XII»): those go to
   «Văn bản liên quan»;
 - NOT a year alone («2021», «nhiệm kỳ 2020 - 2025»): a year dates a fact, it is not one;
+- NOT a place in a document or a number used as a name («Khoản 2 Điều này», «Điều 11», «Mục 3», «số 05»);
 - a date («18/3/2021», «25 tháng 10 năm 2021») only when the sentence holds no other figure: the sentence is then
   a dated event worth a row, and the date is its value (measures: «ngày»).
 The noun a number measures is bound as in assistant.kinds.number: the words right after the number up to a
@@ -27,6 +28,8 @@ _LABEL = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\))\s")          # �
 _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2} tháng \d{1,2} năm \d{4}\b|\b\d{1,2}/\d{4}\b")
 _NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?(?![\w/-])")
 _NAME_SUFFIX = re.compile(r"[A-Za-z]\s*-\s*$")   # «Covid - 19», «COVID-19»: part of a name
+# «Khoản 2 Điều này», «Điều 11», «Mục 3», «số 05»: a place in a document or a number-as-name, not a figure
+_PLACE_BEFORE = re.compile(r"(?:\b(?:[Đđ]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương|[Pp]hần|số|[Pp]hụ lục)\s*)$")
 # words that end the noun after a number, with their diacritics (assistant.kinds.number._END_OF_NOUN folds them,
 # and folded «co» would also stop «cơ sở»)
 _END_OF_NOUN = {"thì", "là", "được", "có", "phải", "để", "trong", "của", "cho", "trở", "trên", "dưới", "từ", "đến",
@@ -78,7 +81,8 @@ def sentence_figures(sentence: str) -> list[tuple[str, str]]:
         masked = masked[:m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     found = []
     for m in _NUMBER.finditer(masked):
-        if _YEAR.fullmatch(m.group()) or _NAME_SUFFIX.search(masked[:m.start()]):
+        before = masked[:m.start()]
+        if _YEAR.fullmatch(m.group()) or _NAME_SUFFIX.search(before) or _PLACE_BEFORE.search(before):
             continue
         noun = _noun_after(masked, m.end()) or _noun_before(masked, m.start())
         found.append((m.group(), noun))
