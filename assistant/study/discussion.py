@@ -25,7 +25,9 @@ def topic_of(heading: str) -> str:
     """A heading as a topic inside a sentence: numbering cut («II.», «2.1.», «Điều 5.» is kept as it names the
     article), an all-caps heading lower-cased, the first letter lower-cased unless it starts a proper name
     («Đảng», «Huyện ủy» are kept): «II. KẾT QUẢ THỰC HIỆN» → «kết quả thực hiện»."""
-    text = heading.strip() if heading.startswith(("Điều", "ĐIỀU")) else _NUMBERING.sub("", heading).strip()
+    if heading.startswith(("Điều", "ĐIỀU")):  # «Điều 1. Phông lưu trữ …» reads as written
+        return heading.strip().rstrip(" .:;")
+    text = _NUMBERING.sub("", heading).strip()
     if text.isupper():
         text = text.lower()
     first = text.split(" ", 1)[0]
