@@ -149,6 +149,7 @@ def build_ui(assistant: Assistant, login: bool = False):
             yield history, "", gr.skip()
 
     def documents() -> list[list]:
+        assistant.library.refresh()  # documents another process (the command line) added meanwhile
         return [document_row(d) for d in assistant.library.documents()]
 
     def document_choices():

@@ -136,8 +136,7 @@ class Library:
 
     def documents(self) -> list[dict]:
         """One dict per document: doc_id, title, source_path, source, content_hash, passages, added_at,
-        updated_at, pages, metadata; including what other processes committed (see refresh)."""
-        self.refresh()
+        updated_at, pages, metadata (as of the last refresh)."""
         return sorted(self._registry.values(), key=lambda d: d["added_at"])
 
     def has_history(self) -> bool:
@@ -204,16 +203,17 @@ class Library:
         if self._registry_stamp() == self._stamp:
             return False
         with self._locked():
-            if self._registry_stamp() == self._stamp:
-                return False
-            self._catch_up()
-        return True
+            return self._catch_up()
 
-    def _catch_up(self) -> None:
-        """Under the lock: reopen Chroma, re-read the registry and reload the passages."""
+    def _catch_up(self) -> bool:
+        """Under the lock: if another process committed since this one last looked, reopen Chroma,
+        re-read the registry and reload the passages. True if it did."""
+        if self._registry_stamp() == self._stamp:
+            return False
         self._open_collection()
         self._registry = self._read_registry()
         self._reload()
+        return True
 
     def _registry_stamp(self) -> tuple:
         try:
@@ -254,8 +254,7 @@ class Library:
     def remove(self, doc_id: str) -> bool:
         """Delete a document and all its passages. False if there is no such document."""
         with self._locked():
-            if self._registry_stamp() != self._stamp:
-                self._catch_up()
+            self._catch_up()
             if doc_id not in self._registry:
                 return False
             registry = dict(self._registry)
@@ -313,8 +312,7 @@ class Library:
         vectors = self._reusable_vectors(writes)
         self._embed([p.embed_text for doc, _, _ in writes for p in doc.passages], vectors, progress)
         with self._locked():
-            if self._registry_stamp() != self._stamp:
-                self._catch_up()  # another process committed meanwhile: decide again
+            self._catch_up()  # another process may have committed meanwhile: decide again
             results, writes = self._plan(docs, bases, replace)
             if not writes:
                 return results
