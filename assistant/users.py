@@ -124,35 +124,29 @@ def add(data_dir: Path, name: str, password: str, role: str = "reader") -> str:
 
 def set_password(data_dir: Path, name: str, password: str) -> None:
     """Give an existing account a new password."""
-    name = canonical_name(name)
     hashed = _hash(password)
-    with _lock(data_dir):
-        users = _read(data_dir)
-        if name not in users:
-            raise UserError(f"Không có người dùng «{name}».")
-        users[name]["password"] = hashed
-        _write(data_dir, users)
+    _change(data_dir, canonical_name(name), lambda users, n: users[n].update(password=hashed))
 
 
 def set_role(data_dir: Path, name: str, role: str) -> None:
     """Make an existing account a reader or an editor."""
-    name, role = canonical_name(name), _checked_role(role)
-    with _lock(data_dir):
-        users = _read(data_dir)
-        if name not in users:
-            raise UserError(f"Không có người dùng «{name}».")
-        users[name]["role"] = role
-        _write(data_dir, users)
+    role = _checked_role(role)
+    _change(data_dir, canonical_name(name), lambda users, n: users[n].update(role=role))
 
 
 def remove(data_dir: Path, name: str) -> None:
     """Delete an account (a session already open keeps reading but can no longer change anything)."""
-    name = canonical_name(name)
+    _change(data_dir, canonical_name(name), lambda users, n: users.pop(n))
+
+
+def _change(data_dir: Path, name: str, change) -> None:
+    """Under the lock: apply change(users, name) to an existing account and write the file; UserError if
+    there is no such account."""
     with _lock(data_dir):
         users = _read(data_dir)
         if name not in users:
             raise UserError(f"Không có người dùng «{name}».")
-        del users[name]
+        change(users, name)
         _write(data_dir, users)
 
 
