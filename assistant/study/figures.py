@@ -29,7 +29,8 @@ _DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{1,2} tháng \d{1,2} năm \d{
 _NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*(?:/\d+(?:[.,]\d+)*)?%?(?![\w/-])")
 _NAME_SUFFIX = re.compile(r"[A-Za-z]\s*-\s*$")   # «Covid - 19», «COVID-19»: part of a name
 # «Khoản 2 Điều này», «Điều 11», «Mục 3», «số 05»: a place in a document or a number-as-name, not a figure
-_PLACE_BEFORE = re.compile(r"(?:\b(?:[Đđ]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương|[Pp]hần|số|[Pp]hụ lục)\s*)$")
+PLACE_WORDS = r"[Đđ]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Cc]hương|[Pp]hần|số|[Pp]hụ lục"
+_PLACE_BEFORE = re.compile(rf"(?:\b(?:{PLACE_WORDS})\s*)$")
 # words that end the noun after a number, with their diacritics (assistant.kinds.number._END_OF_NOUN folds them,
 # and folded «co» would also stop «cơ sở»)
 _END_OF_NOUN = {"thì", "là", "được", "có", "phải", "để", "trong", "của", "cho", "trở", "trên", "dưới", "từ", "đến",

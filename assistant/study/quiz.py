@@ -36,11 +36,12 @@ from dataclasses import dataclass
 
 from assistant.instructions import is_instruction
 from assistant.kinds.number import _YEAR
+from assistant.study.figures import PLACE_WORDS
 from assistant.study.pack import Citation, QuizItem, Quote
+from assistant.study.quoting import quotable_sentences
 from ingest.docnumbers import find_doc_numbers
 from ingest.passage import Passage
 from ingest.references import fold
-from ingest.sentences import LEADING_BULLET, sentence_spans
 
 BLANK = "……"
 KINDS = ("number", "date", "document", "body", "name")
@@ -53,7 +54,8 @@ _NUMBER = re.compile(r"(?<![\w/.,-])(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?%?(?![\w
 _ENUMERATOR = re.compile(r"^(?:[IVX]+|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s+")
 _UNIT = re.compile(r"\s+([^\W\d_]+)(?:\s+([^\W\d_]+))?")
 _NOT_UNIT = {"va", "hoac", "den", "toi", "tren", "so", "la", "cua", "nam", "thang", "ngay", "trong", "voi", "nhiem"}
-_NOT_COUNTED_AFTER = re.compile(r"(?:\b(?:số|Điều|điều|khoản|điểm|năm|tháng|ngày|Khóa|khóa|kỳ|lần|thứ|Mục|mục)\s*)$")
+# a place in a document (assistant.study.figures.PLACE_WORDS), a date part or an ordinal: not a fact to ask
+_NOT_COUNTED_AFTER = re.compile(rf"(?:\b(?:{PLACE_WORDS}|năm|tháng|ngày|[Kk]hóa|kỳ|lần|thứ)\s*)$")
 _PLACE = r"(?:Trung ương|Tỉnh ủy|Huyện ủy|Thành ủy|Quận ủy|Thị ủy|Đảng ủy(?: [A-ZĐ]\w*)*)"
 _BODY = re.compile(
     r"(?<!\w)(?:Ban Chấp hành Trung ương|Bộ Chính trị|Ban Bí thư"
@@ -125,13 +127,12 @@ def _facts(sentence: str) -> list[_Fact]:
 
 
 def _sentences(passage: Passage) -> list[str]:
-    """The passage's sentences, each a verbatim substring of its text (a leading bullet or «7.» dropped)."""
+    """The passage's quotable sentences (assistant.study.quoting: verbatim, no bullet, no instruction),
+    with a leading «7.» dropped too, and none spanning lines."""
     found = []
-    for begin, end in sentence_spans(passage.text):
-        text = passage.text[begin:end]
-        for lead in (LEADING_BULLET, _ENUMERATOR):
-            found_lead = lead.match(text)
-            text = text[found_lead.end():] if found_lead else text
+    for text in quotable_sentences(passage):
+        lead = _ENUMERATOR.match(text)
+        text = text[lead.end():] if lead else text
         if text and "\n" not in text:
             found.append(text)
     return found
