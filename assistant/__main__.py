@@ -89,18 +89,10 @@ def _study(args) -> int:
     """Resolve each query to documents, build the pack, write it (issue #11); exit 2 when a query
     matches no document of the library."""
     import config
+    from assistant.study.build import build_pack, select_documents
     from vectorstore.embedder import load_embedder
     from vectorstore.indexer import ensure_samples_indexed
     from vectorstore.library import Library
-
-    try:  # imported here: the rest of the command line works without the builder
-        from assistant.study.build import build_pack, select_documents
-    except ModuleNotFoundError as err:
-        if err.name != "assistant.study.build":
-            raise
-        print("Chức năng soạn tài liệu sinh hoạt chuyên đề chưa được cài đặt (thiếu assistant/study/build.py).",
-              file=sys.stderr)
-        return 1
     if args.quiz < 0:
         print("Số câu hỏi trắc nghiệm (--quiz) không được âm.", file=sys.stderr)
         return 2

@@ -144,7 +144,6 @@ def test_out_names_one_file_by_its_suffix_or_both_without_one(tmp_path):
 
 
 def test_cli_writes_a_docx_and_a_markdown_for_the_sample(sample_settings, sample_library, tmp_path):
-    pytest.importorskip("assistant.study.build")
     out = tmp_path / "bai-sinh-hoat"
     run = _run(["-m", "assistant", "study", "bao-cao-xay-dung-dang-tay-son-2022", "--quiz", "3", "--out", str(out)],
                sample_settings.data_dir)
