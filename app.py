@@ -148,12 +148,16 @@ def build_ui(assistant: Assistant, login: bool = False):
             history[-1]["content"] = str(err)
             yield history, "", gr.skip()
 
+    def listed() -> list[dict]:
+        """The library's documents, with those another process (the command line) added meanwhile."""
+        assistant.library.refresh()
+        return assistant.library.documents()
+
     def documents() -> list[list]:
-        assistant.library.refresh()  # documents another process (the command line) added meanwhile
-        return [document_row(d) for d in assistant.library.documents()]
+        return [document_row(d) for d in listed()]
 
     def document_choices():
-        return gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()], value=None)
+        return gr.update(choices=[(d["title"], d["doc_id"]) for d in listed()], value=None)
 
     def outcome_rows(results) -> list[list]:
         return [[r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)] for r in results]
@@ -320,7 +324,7 @@ def build_ui(assistant: Assistant, login: bool = False):
             trigger(chat, [question, chatbot], [chatbot, question, sources], api_name=False)
         clear.click(lambda: ([], ""), None, [chatbot, sources], api_name=False)
         refs_tab.select(cited, refs_query, [refs_table, refs_detail], api_name=False)
-        study_tab.select(lambda: gr.update(choices=[(d["title"], d["doc_id"]) for d in assistant.library.documents()]),
+        study_tab.select(lambda: gr.update(choices=[(d["title"], d["doc_id"]) for d in listed()]),
                          None, study_docs, api_name=False)
         study_button.click(study, [study_docs, study_topic, study_quiz], [study_view, study_docx, study_md],
                            api_name="soan_bai")
