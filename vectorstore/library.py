@@ -38,6 +38,7 @@ import config
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Document, Passage
 from vectorstore.bm25 import BM25Index, ids_stamp
+from vectorstore.chroma_client import is_shared, open_client
 from vectorstore.identity import entry_source, rename, source_of, unique_id
 from vectorstore.tokenize import tokenize
 
@@ -101,7 +102,6 @@ class Library:
         self.name = collection_name(embedder.name)
         self.dir = settings.data_dir / "indexes" / self.name
         self.dir.mkdir(parents=True, exist_ok=True)
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         self._file_lock = FileLock(self.dir / "write.lock", thread_local=False)
         self._thread_lock = threading.RLock()  # the app's worker threads share one Library
         self._client = None
@@ -119,14 +119,10 @@ class Library:
 
     def _open_collection(self) -> None:
         """(Re)open Chroma: a new client reads the vector index as other processes left it on disk."""
-        import chromadb  # imported here: it is slow and only the library needs it
-
-        if self._client is not None:
+        if self._client is not None and not is_shared(self.settings):
             self._client.close()
-        self._client = chromadb.PersistentClient(
-            path=str(self.settings.chroma_dir),
-            settings=chromadb.Settings(anonymized_telemetry=False, allow_reset=False),
-        )
+        if self._client is None or not is_shared(self.settings):
+            self._client = open_client(self.settings)
         self._collection = self._client.get_or_create_collection(
             self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
         )
