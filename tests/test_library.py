@@ -11,6 +11,7 @@ import pytest
 from ingest.loader import load_document
 from vectorstore.indexer import index_files
 from vectorstore.library import Library, collection_name
+from vectorstore.store import PassageStore
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "bao-cao-xay-dung-dang-tay-son-2022.md"
 
@@ -93,54 +94,120 @@ def _passage_texts(library: Library) -> list[str]:
     return [library.passage(pid).text for pid, _ in library.bm25_search("đảng viên", 50)]
 
 
-def _change_with_crash(library: Library, tmp_path: Path, monkeypatch, write_registry) -> Path:
-    """Index a report, change it, and re-index it with the registry write replaced (to crash)."""
+def _change_with_crash(library: Library, tmp_path: Path, monkeypatch, target, name: str, crash) -> Path:
+    """Index a report, change it, and re-index it with `target.name` replaced by `crash`."""
     path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
     index_files(library, [path], show_progress=False)
     _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
-    monkeypatch.setattr(Library, "_write_registry", write_registry)
+    monkeypatch.setattr(target, name, crash)
     with pytest.raises(Crash):
         index_files(library, [path], show_progress=False)
     monkeypatch.undo()
     return path
 
 
+def _complete(library: Library) -> bool:
+    """Every passage has exactly one vector in Chroma, of its current version."""
+    done, total = library.vector_progress()
+    return done == total == _chroma_count(library) == len(library)
+
+
 def test_crash_before_the_commit_keeps_the_old_version(empty_settings, embedder, tmp_path, monkeypatch):
-    path = _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, _crash)
+    path = _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, PassageStore, "put", _crash)
 
     reopened = Library(empty_settings, embedder)
     texts = _passage_texts(reopened)
     assert any("27 đảng viên" in t for t in texts) and not any("31 đảng viên" in t for t in texts)
-    assert _chroma_count(reopened) == len(reopened) == reopened.documents()[0]["passages"]
+    assert _complete(reopened) and len(reopened) == reopened.documents()[0]["passages"]
     [again] = index_files(reopened, [path], show_progress=False)
     assert again.status == "replaced"
     assert any("31 đảng viên" in t for t in _passage_texts(reopened))
 
 
-def test_crash_after_the_commit_keeps_the_new_version_only(empty_settings, embedder, tmp_path, monkeypatch):
-    real_write = Library._write_registry
-
-    def write_then_crash(self, registry):
-        real_write(self, registry)
-        raise Crash
-
-    _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, write_then_crash)
+def test_crash_after_the_commit_keeps_the_new_version_and_resumes_its_vectors(
+    empty_settings, embedder, tmp_path, monkeypatch,
+):
+    _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, Library, "embed_waiting", _crash)
 
     reopened = Library(empty_settings, embedder)
     texts = _passage_texts(reopened)
     assert any("31 đảng viên" in t for t in texts) and not any("27 đảng viên" in t for t in texts)
-    assert _chroma_count(reopened) == len(reopened) == reopened.documents()[0]["passages"]
+    done, total = reopened.vector_progress()
+    assert total == len(reopened) == reopened.documents()[0]["passages"] and done < total
+    reopened.embed_waiting()
+    assert _complete(reopened)
+    hits = [reopened.passage(pid).text for pid, _ in reopened.dense_search("Chi bộ có bao nhiêu đảng viên?", 3)]
+    assert any("31 đảng viên" in t for t in hits)
 
 
-def test_stale_bm25_index_is_rebuilt(empty_settings, embedder, tmp_path):
+def test_crash_between_writing_vectors_and_marking_them_doubles_nothing(
+    empty_settings, embedder, tmp_path, monkeypatch,
+):
+    _change_with_crash(Library(empty_settings, embedder), tmp_path, monkeypatch, PassageStore, "mark_embedded", _crash)
+
+    reopened = Library(empty_settings, embedder)
+    assert reopened.vector_progress()[0] < len(reopened)
+    reopened.embed_waiting()
+    assert _complete(reopened)
+    assert len(reopened.documents()) == 1
+
+
+def test_a_document_is_found_by_keywords_before_its_vectors(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    [result] = index_files(library, [path], show_progress=False, embed=False)
+    assert result.status == "added"
+    assert [d["doc_id"] for d in library.documents()] == [result.doc_id]
+    assert library.vector_progress() == (0, result.passages)
+    assert any("27 đảng viên" in library.passage(pid).text for pid, _ in library.bm25_search("27 đảng viên", 3))
+    assert library.dense_search("Chi bộ có bao nhiêu đảng viên?", 5) == []
+    assert library.embed_waiting() == result.passages
+    assert _complete(library)
+    assert library.dense_search("Chi bộ có bao nhiêu đảng viên?", 5)
+
+
+def test_unchanged_passages_of_a_new_version_reuse_their_vectors(empty_settings, embedder, tmp_path):
+    library = Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    index_files(library, [path], show_progress=False)
+    _write(path, SHORT_REPORT.replace("27 đảng viên", "31 đảng viên"))
+    index_files(library, [path], show_progress=False, embed=False)
+    embedded = []
+    real = library.embedder.embed_passages
+    library.embedder.embed_passages = lambda texts: embedded.extend(texts) or real(texts)
+    try:
+        library.embed_waiting()
+    finally:
+        del library.embedder.embed_passages
+    assert embedded and all("27" not in t for t in embedded) and any("31 đảng viên" in t for t in embedded)
+    assert len(embedded) < len(library)
+    assert _complete(library)
+
+
+def test_a_second_library_object_follows_the_first_by_its_change_log(empty_settings, embedder, tmp_path):
+    first, second = Library(empty_settings, embedder), Library(empty_settings, embedder)
+    path = _write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT)
+    [result] = index_files(first, [SAMPLE, path], show_progress=False)[1:]
+    assert second.refresh()
+    assert {d["doc_id"] for d in second.documents()} == {d["doc_id"] for d in first.documents()}
+    assert second.bm25_search("Thôn Thử Nghiệm", 1)[0][0] in {p.id for p in first.document_passages(result.doc_id)}
+    assert first.remove(result.doc_id)
+    assert second.refresh() and not second.refresh()
+    assert len(second) == len(first)
+    assert all(second.passage(pid).doc_id != result.doc_id for pid, _ in second.bm25_search("Thôn Thử Nghiệm", 50))
+
+
+def test_a_broken_or_stale_bm25_snapshot_is_rebuilt(empty_settings, embedder, tmp_path):
     library = Library(empty_settings, embedder)
     index_files(library, [SAMPLE], show_progress=False)
     meta = library.dir / "bm25" / "ids.json"
     data = json.loads(meta.read_text())
-    data["stamp"] = "stale"
+    data["stamp"] = 10**9  # a snapshot newer than the store: not to be trusted
     meta.write_text(json.dumps(data))
     reopened = Library(empty_settings, embedder)
     assert reopened.bm25_search("58 tổ chức cơ sở đảng", 1)
+    (library.dir / "bm25" / "terms.json").unlink()
+    assert Library(empty_settings, embedder).bm25_search("58 tổ chức cơ sở đảng", 1)
 
 
 def test_rejected_file_changes_nothing(empty_settings, embedder, tmp_path):

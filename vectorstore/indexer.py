@@ -50,12 +50,14 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 def index_files(
     library: Library, paths: Iterable[Path], show_progress: bool = True, *, replace: str = "", user: str = "",
+    embed: bool = True,
 ) -> list[IngestResult]:
     """Index every file; a file that cannot be read is reported as rejected and changes nothing.
     Each file is its own source: a file ingested again from the same path updates its document,
     another file with the same name is another document (vectorstore.identity). `replace` (a
     doc_id) makes the one file given update that document instead. Changes are written to the
-    audit log under `user` (default: the command-line user).
+    audit log under `user` (default: the command-line user). With `embed` false the documents are
+    committed (listed, found by keywords) and their vectors left to a background embedder.
 
     Documents are added and committed in groups of about INGEST_BATCH passages: the BM25 index is
     rebuilt once per group, memory stays bounded however many files there are, and a crash loses
@@ -81,17 +83,17 @@ def index_files(
             bar.set_postfix_str(path.name)
             pending += docs
             if sum(len(doc.passages) for doc in pending) >= library.settings.ingest_batch:
-                results += _add(library, pending, bar.update, replace, user)
+                results += _add(library, pending, bar.update, replace, user, embed)
                 pending = []
-        results += _add(library, pending, bar.update, replace, user)
+        results += _add(library, pending, bar.update, replace, user, embed)
     return results
 
 
-def _add(library: Library, docs: list[Document], progress, replace: str, user: str) -> list[IngestResult]:
+def _add(library: Library, docs: list[Document], progress, replace: str, user: str, embed: bool) -> list[IngestResult]:
     if not docs:
         return []
     try:
-        results = library.add(docs, progress=progress, replace=replace)
+        results = library.add(docs, progress=progress, replace=replace, embed=embed)
     except ValueError as err:  # a replace that cannot be done
         return [IngestResult(d.doc_id, d.title, "rejected", 0, error=str(err)) for d in docs]
     _record(library, results, user or audit.command_line_user())
@@ -121,12 +123,12 @@ def _drop_upload_copy(library: Library, source_path: str) -> None:
     shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def ensure_samples_indexed(library: Library) -> list[IngestResult]:
+def ensure_samples_indexed(library: Library, embed: bool = True) -> list[IngestResult]:
     """On the very first start, index the bundled sample documents (with a progress bar); a
     library whose documents were all deleted stays empty."""
     if library.documents() or library.has_history():
         return []
-    return index_files(library, [library.settings.samples_dir])
+    return index_files(library, [library.settings.samples_dir], embed=embed)
 
 
 def file_problem(settings, path: Path, name: str) -> str:
@@ -149,7 +151,7 @@ def safe_name(name: str) -> str:
 
 
 def import_upload(
-    library: Library, temp_path: Path, original_name: str, *, replace: str = "", user: str = "",
+    library: Library, temp_path: Path, original_name: str, *, replace: str = "", user: str = "", embed: bool = True,
 ) -> list[IngestResult]:
     """Check an uploaded file, keep a copy under DATA_DIR/uploads/<new folder>/<name> and index it.
 
@@ -169,7 +171,7 @@ def import_upload(
     staging = folder / f".{name}.tmp"
     shutil.copyfile(temp_path, staging)
     os.replace(staging, stored)
-    results = index_files(library, [stored], show_progress=False, replace=replace, user=user)
+    results = index_files(library, [stored], show_progress=False, replace=replace, user=user, embed=embed)
     if not any(r.status in ("added", "replaced") for r in results):
         shutil.rmtree(folder, ignore_errors=True)
     elif previous:

@@ -1,48 +1,57 @@
-"""The library: every indexed document's passages, their vectors in Chroma, a BM25 index
-beside them, and a registry saying which version of each document is current.
+"""The library: every indexed document's passages, a BM25 index over them, their vectors in Chroma.
 
-Writes are ordered so that a crash at any point leaves each document either at its old
-version or at its new one, never missing, never doubled:
+The store of record is ``library.sqlite`` (vectorstore.store): registry entries and passages,
+written one group of documents per transaction, so a document is either wholly in it or not at
+all. A committed document is at once listed and found by keywords: BM25 is kept in memory and
+updated passage by passage from the store's change log (vectorstore.bm25). Its vectors follow:
+``embed_waiting()`` embeds the passages still without one, a batch at a time, in the foreground
+(``add(embed=True)``, the command line's default) or in a background thread (the app, see
+vectorstore.background). Until then dense search simply does not return those passages.
 
-1. the new version's passages are added to Chroma (record ids carry the version);
-2. the registry (library.json) is replaced atomically: this is the commit;
-3. records of other versions are deleted; the BM25 index is rebuilt and saved.
+Crash safety: a crash before a commit leaves the old version; after it, the passages wait for
+their vectors and the next ``embed_waiting()`` (in any process) carries on; Chroma records of
+replaced or removed versions are listed as stale in the same transaction and deleted later.
 
-Several processes may share one DATA_DIR (app workers, command-line imports). Steps 1–3 run
-under an inter-process lock (``write.lock`` beside the registry), and a writer first re-reads
-the current state under that lock, so no process writes over another's work. Embedding, the
-slow part, happens before the lock is taken. A process that did not write sees the others'
-changes at its next ``refresh()`` (the pipeline calls it before every question): the registry
-file changed, so it reopens Chroma (whose vector index is cached per process) and reloads.
-
-Opening the library repairs what an interrupted write left behind (steps 1 or 3).
+Several processes may share one DATA_DIR (app workers, command-line imports). Writes run under an
+inter-process lock (``write.lock``); one process at a time embeds (``embed.lock``). A process sees
+the others' changes at its next ``refresh()`` (the pipeline calls it before every question): one
+read of the last change number, then only the changed documents are re-read. Chroma embedded in
+the process caches its vector index, so the library reopens it when another process wrote vectors;
+a Chroma server (CHROMA_HOST, vectorstore.chroma_client) needs no such care.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import threading
 import time
-from collections import Counter
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 import config
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Document, Passage
-from vectorstore.bm25 import BM25Index, ids_stamp
+from vectorstore.bm25 import BM25Index
 from vectorstore.chroma_client import is_shared, open_client
 from vectorstore.identity import entry_source, rename, source_of, unique_id
+from vectorstore.store import PassageStore
 from vectorstore.tokenize import tokenize
 
-WRITE_BATCH = 64  # passages embedded and written per step (the progress bar moves by this much)
+WRITE_BATCH = 64       # passages embedded and written per step (the progress bar moves by this much)
+SNAPSHOT_SHARE = 0.2   # save the BM25 snapshot once this share of the passages changed since the last one
+SNAPSHOT_MIN = 2000    # ... and at least this many passages
+CACHED_PASSAGES = 20000
+CACHED_DOCUMENTS = 256
+REOPEN_SECONDS = 5.0   # embedded Chroma: reopen for reading at most this often after another process wrote
 
 
 class Embedder(Protocol):
@@ -71,20 +80,18 @@ def collection_name(model: str) -> str:
     return f"passages-{slug or 'model'}"
 
 
-def _record_id(passage: Passage, version: str) -> str:
-    return f"{passage.id}-{version[:12]}"
+def _record_id(pid: str, version: str) -> str:
+    return f"{pid}-{version[:12]}"
 
 
-def _to_metadata(p: Passage, version: str) -> dict:
-    return {
-        "pid": p.id, "doc_id": p.doc_id, "doc_title": p.doc_title, "section": p.section,
-        "kind": p.kind, "footnotes": ",".join(map(str, p.footnotes)), "start": p.start,
-        "end": p.end, "context": p.context, "source_id": p.source_id or p.doc_id,
-        "version": version, "doc_numbers": "|".join(doc_number_keys(p.text)), "page": p.page,
-    }
+def text_hash(text: str) -> str:
+    """Key of an embedded text: a vector is computed once per distinct text (reused across versions
+    and documents)."""
+    return hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 def _from_record(text: str, meta: dict) -> Passage:
+    """A passage as Chroma stored it before the SQLite store (read once, when migrating)."""
     footnotes = [int(n) for n in str(meta.get("footnotes", "")).split(",") if n]
     return Passage(
         doc_id=meta["doc_id"], doc_title=meta["doc_title"], text=text, section=meta["section"],
@@ -103,13 +110,22 @@ class Library:
         self.dir = settings.data_dir / "indexes" / self.name
         self.dir.mkdir(parents=True, exist_ok=True)
         self._file_lock = FileLock(self.dir / "write.lock", thread_local=False)
+        self._embed_lock = FileLock(self.dir / "embed.lock", thread_local=False)
         self._thread_lock = threading.RLock()  # the app's worker threads share one Library
+        self._embed_thread_lock = threading.Lock()  # embed.lock is one per process: one thread of it embeds
+        self._chroma_lock = threading.RLock()  # a reopen of the client never runs under a query
         self._client = None
-        self.revision = 0  # counts reloads of the passages: lets readers cache what they derive from them
+        self._vectors_stamp: tuple = ()
+        self._reopened = 0.0
+        self.revision = 0  # counts changes of the passages: lets readers cache what they derive from them
+        self.store = PassageStore(self.dir / "library.sqlite")
+        self._cache: OrderedDict[str, Passage] = OrderedDict()
+        self._doc_cache: OrderedDict[str, list[Passage]] = OrderedDict()
+        self._changed_since_snapshot = 0
         with self._locked():
             self._open_collection()
-            self._registry = self._read_registry()
-            self._repair()
+            self._migrate()
+            self._load()
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -119,14 +135,17 @@ class Library:
 
     def _open_collection(self) -> None:
         """(Re)open Chroma: a new client reads the vector index as other processes left it on disk."""
-        if self._client is not None and not is_shared(self.settings):
-            self._client.close()
-        if self._client is None or not is_shared(self.settings):
-            self._client = open_client(self.settings)
-        self._collection = self._client.get_or_create_collection(
-            self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
-        )
-        self._batch = min(self._client.get_max_batch_size(), 1000)  # for deletes of many ids
+        with self._chroma_lock:
+            if self._client is not None and not is_shared(self.settings):
+                self._client.close()
+            if self._client is None or not is_shared(self.settings):
+                self._client = open_client(self.settings)
+            self._collection = self._client.get_or_create_collection(
+                self.name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+            self._batch = min(self._client.get_max_batch_size(), 1000)  # for deletes of many ids
+            self._vectors_stamp = self._vectors_file_stamp()
+            self._reopened = time.monotonic()
 
     # ---- reading -------------------------------------------------------------------
 
@@ -136,33 +155,61 @@ class Library:
         return sorted(self._registry.values(), key=lambda d: d["added_at"])
 
     def has_history(self) -> bool:
-        """Whether anything was ever committed to this library (its registry exists)."""
-        return (self.dir / "library.json").exists()
+        """Whether anything was ever committed to this library."""
+        return self._seen > 0 or (self.dir / "library.json").exists()
 
     def document(self, doc_id: str) -> dict:
         """The registry entry of a document (see documents()), or {} if there is none."""
         return self._registry.get(doc_id, {})
 
     def passages(self) -> list[Passage]:
-        """Every passage, in document order (documents by time added, passages by position)."""
+        """Every passage, in document order (documents by time added, passages by position). Reads
+        the whole store: for what is derived from all passages, once per revision."""
         rank = {d["doc_id"]: i for i, d in enumerate(self.documents())}
-        return sorted(self._passages.values(), key=lambda p: (rank.get(p.doc_id, len(rank)), p.doc_id, p.start, p.end))
+        found = [p for p, _ in self.store.all_passages() if p.doc_id in self._registry]
+        return sorted(found, key=lambda p: (rank.get(p.doc_id, len(rank)), p.doc_id, p.start, p.end))
 
     def document_passages(self, doc_id: str) -> list[Passage]:
         """The passages of one document, in reading order."""
-        return sorted((p for p in self._passages.values() if p.doc_id == doc_id), key=lambda p: (p.start, p.end))
+        with self._thread_lock:
+            if doc_id in self._doc_cache:
+                self._doc_cache.move_to_end(doc_id)
+                return list(self._doc_cache[doc_id])
+        found = self.store.document_passages(doc_id) if doc_id in self._registry else []
+        with self._thread_lock:
+            self._doc_cache[doc_id] = found
+            while len(self._doc_cache) > CACHED_DOCUMENTS:
+                self._doc_cache.popitem(last=False)
+        return list(found)
 
     def passage(self, pid: str) -> Passage:
-        """The passage with this stable id."""
-        return self._passages[pid]
+        """The passage with this stable id; KeyError if the library has none."""
+        with self._thread_lock:
+            if pid in self._cache:
+                self._cache.move_to_end(pid)
+                return self._cache[pid]
+        found = self.store.passage(pid)
+        if found is None:
+            raise KeyError(pid)
+        with self._thread_lock:
+            self._cache[pid] = found
+            while len(self._cache) > CACHED_PASSAGES:
+                self._cache.popitem(last=False)
+        return found
 
     def __len__(self) -> int:
-        return len(self._passages)
+        return len(self._bm25)
+
+    def vector_progress(self) -> tuple[int, int]:
+        """(Passages whose vector is ready, all passages): dense search covers the first."""
+        return self.store.vector_counts()
 
     def dense_search(self, question: str, k: int) -> list[tuple[str, float]]:
-        """The k passages closest to the question by embedding: (id, cosine similarity)."""
+        """The k passages closest to the question by embedding: (id, cosine similarity). Passages
+        still waiting for their vector are not among them."""
         vector = self.embedder.embed_query(question)
-        with self._thread_lock:  # a refresh in another thread reopens the collection
+        with self._chroma_lock:  # a reopen in another thread replaces the collection
+            self._follow_vectors(writing=False)
             count = self._collection.count()
             if not count:
                 return []
@@ -171,66 +218,168 @@ class Library:
             )
         hits = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
-            if meta["pid"] in self._passages:
+            current = self._registry.get(meta["doc_id"], {}).get("content_hash") == meta["version"]
+            if current and meta["pid"] in self._bm25:
                 hits.append((meta["pid"], 1.0 - float(dist)))
         return hits
 
     def bm25_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """The k best passages by BM25: (id, score)."""
-        return self._bm25.search(question, k)
+        return self._bm25.search(tokenize(question), k)
 
     def document_frequency(self, token: str) -> int:
         """In how many passages the BM25 token (see vectorstore.tokenize) occurs."""
-        return self._df.get(token, 0)
+        return self._bm25.document_frequency(token)
 
     def doc_numbers(self) -> list[str]:
         """Canonical keys of every document number the passages mention."""
-        return list(self._by_doc_number)
+        return [key for key, pids in self._by_doc_number.items() if pids]
 
     def with_doc_number(self, key: str) -> list[str]:
         """Ids of the passages that mention the document number (canonical key)."""
-        return self._by_doc_number.get(key, [])
+        return list(self._by_doc_number.get(key, ()))
 
     # ---- keeping up with other processes -------------------------------------------
 
     def refresh(self) -> bool:
         """Load what other processes committed since this one last looked (cheap when nothing
-        changed: one stat of the registry). True if the library was reloaded."""
-        if self._registry_stamp() == self._stamp:
+        changed: one read of the last change number). True if something changed."""
+        if self.store.last_change() == self._seen:
             return False
-        with self._locked():
+        with self._thread_lock:
             return self._catch_up()
 
     def _catch_up(self) -> bool:
-        """Under the lock: if another process committed since this one last looked, reopen Chroma,
-        re-read the registry and reload the passages. True if it did."""
-        if self._registry_stamp() == self._stamp:
+        """Apply the changes committed after the last one this process has: the changed documents'
+        registry entries and passages are re-read, nothing else. True if there were any."""
+        last, changed = self.store.changed_since(self._seen)
+        if last == self._seen:
             return False
-        self._open_collection()
-        self._registry = self._read_registry()
-        self._reload()
+        entries = self.store.documents(changed)
+        registry, self._by_doc_number = dict(self._registry), dict(self._by_doc_number)  # readers keep theirs
+        for doc_id in changed:
+            self._forget(doc_id, registry)
+            if doc_id in entries:
+                registry[doc_id] = entries[doc_id]
+        self._registry = registry
+        self._index(self.store.passages_of([d for d in changed if d in entries]))
+        self._seen = last
+        self.revision += 1
         return True
 
-    def _registry_stamp(self) -> tuple:
+    def _forget(self, doc_id: str, registry: dict) -> None:
+        """Drop a document from the registry given and from the in-memory indexes and caches."""
+        registry.pop(doc_id, None)
+        self._doc_cache.pop(doc_id, None)
+        gone: dict[str, set[str]] = {}
+        for pid, keys in self._doc_pids.pop(doc_id, []):
+            self._bm25.remove(pid)
+            self._cache.pop(pid, None)
+            for key in keys:
+                gone.setdefault(key, set()).add(pid)
+        for key, pids in gone.items():  # a new dict per key: a reader may be iterating the old one
+            self._by_doc_number[key] = {p: None for p in self._by_doc_number.get(key, {}) if p not in pids}
+
+    def _index(self, rows: Iterable[tuple[Passage, str]], tokens: bool = True) -> None:
+        """Add passages (with their "|"-joined document-number keys) to the in-memory indexes; with
+        `tokens` false, to all but BM25 (they are in its snapshot)."""
+        added: dict[str, list[str]] = {}
+        for passage, numbers in rows:
+            keys = tuple(filter(None, numbers.split("|")))
+            self._doc_pids.setdefault(passage.doc_id, []).append((passage.id, keys))
+            if tokens:
+                self._bm25.add(passage.id, tokenize(passage.index_text))
+            for key in keys:
+                added.setdefault(key, []).append(passage.id)
+        for key, pids in added.items():  # a new dict per key: a reader may be iterating the old one
+            self._by_doc_number[key] = {**self._by_doc_number.get(key, {}), **dict.fromkeys(pids)}
+
+    def _load(self) -> None:
+        """Build the in-memory state: the registry, BM25 (from its snapshot plus the changes since,
+        or from every passage) and the document-number index."""
+        self._registry: dict[str, dict] = {}
+        self._doc_pids: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+        self._by_doc_number: dict[str, dict[str, None]] = {}
+        self._bm25 = BM25Index()
+        self._seen = 0
+        snapshot = BM25Index.load(self.dir / "bm25")
+        last = self.store.last_change()
+        if snapshot is None or snapshot[1] > last:
+            self._index(self.store.all_passages())
+            self._seen = last
+        else:
+            self._bm25, stamp = snapshot
+            _, changed = self.store.changed_since(stamp)
+            changed = set(changed)
+            rows = list(self.store.all_passages())
+            current = {p.id for p, _ in rows}
+            for pid in [pid for pid in self._bm25.ids() if pid not in current]:
+                self._bm25.remove(pid)
+            fresh = [(p, n) for p, n in rows if p.doc_id in changed or p.id not in self._bm25]
+            kept = [(p, n) for p, n in rows if not (p.doc_id in changed or p.id not in self._bm25)]
+            self._index(fresh)
+            self._index(kept, tokens=False)
+            self._seen = last
+        self._registry = self.store.documents()
+        self._snapshot_size = len(self._bm25) if snapshot else 0
+        self._save_snapshot_if_due()
+        self.revision += 1
+
+    def _save_snapshot_if_due(self) -> None:
+        """Save BM25 once enough passages changed since the last snapshot (amortised: a group's cost
+        stays in proportion to the group)."""
+        due = max(SNAPSHOT_MIN, SNAPSHOT_SHARE * len(self._bm25))
+        never_saved = self._snapshot_size == 0 and len(self._bm25) > 0
+        if never_saved or self._changed_since_snapshot >= due:
+            self._bm25.save(self.dir / "bm25", self._seen)
+            self._snapshot_size = len(self._bm25)
+            self._changed_since_snapshot = 0
+
+    # ---- vectors written by other processes (embedded Chroma only) -------------------
+
+    def _vectors_file_stamp(self) -> tuple:
         try:
-            st = (self.dir / "library.json").stat()
+            st = (self.dir / "vectors.rev").stat()
         except FileNotFoundError:
             return ()
         return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def _vectors_written(self) -> None:
+        """After this process wrote to Chroma: tell the others (they reopen their client)."""
+        if is_shared(self.settings):
+            return
+        path = self.dir / "vectors.rev"
+        tmp = path.with_name(f"vectors.rev.{os.getpid()}")
+        tmp.write_text(f"{os.getpid()} {time.time_ns()}")
+        os.replace(tmp, path)
+        self._vectors_stamp = self._vectors_file_stamp()
+
+    def _follow_vectors(self, writing: bool) -> None:
+        """Reopen embedded Chroma if another process wrote vectors since: always before a write (else
+        this process's cached index would overwrite theirs), at most every REOPEN_SECONDS for reads."""
+        if is_shared(self.settings) or self._vectors_file_stamp() == self._vectors_stamp:
+            return
+        if writing or time.monotonic() - self._reopened > REOPEN_SECONDS:
+            self._open_collection()
 
     # ---- writing -------------------------------------------------------------------
 
     def add(
         self, docs: Iterable[Document], progress: Callable[[int], None] | None = None, replace: str = "",
+        embed: bool = True,
     ) -> list[IngestResult]:
         """Index documents: a new source becomes a new document (see vectorstore.identity), a
         source already listed updates its document, unchanged content is skipped and content
         another document already has is reported as a duplicate.
 
+        Committed documents are listed and found by keywords at once. With `embed` their vectors
+        are computed before this returns (`progress` advances by one per passage embedded);
+        without it they wait for embed_waiting() (a background thread, or any later call).
+
         `replace` (a doc_id) makes the one document given update that listed document instead,
         whatever its source; ValueError (Vietnamese) if there is no such document or more than
-        one document is given. The documents are committed together (one registry write, one
-        BM25 rebuild); a second document from the same source starts a new group."""
+        one document is given. The documents are committed together (one transaction); a second
+        document from the same source starts a new group."""
         docs = list(docs)
         if replace:
             if len(docs) != 1:
@@ -242,10 +391,13 @@ class Library:
         group: list[Document] = []
         for doc in docs:
             if any(source_of(d) == source_of(doc) for d in group):
-                results += self._add_group(group, progress, replace)
+                results += self._add_group(group, replace)
                 group = []
             group.append(doc)
-        return results + self._add_group(group, progress, replace)
+        results += self._add_group(group, replace)
+        if embed:
+            self.embed_waiting(progress, wait=True)
+        return results
 
     def remove(self, doc_id: str) -> bool:
         """Delete a document and all its passages. False if there is no such document."""
@@ -253,11 +405,10 @@ class Library:
             self._catch_up()
             if doc_id not in self._registry:
                 return False
-            registry = dict(self._registry)
-            del registry[doc_id]
-            self._write_registry(registry)
-            self._collection.delete(where={"doc_id": doc_id})
-            self._reload()
+            with self.store.transaction() as db:
+                self.store.delete(db, doc_id)
+            self._catch_up()
+        self._drop_stale()
         return True
 
     def _plan(self, docs: list[Document], bases: dict[int, str], replace: str):
@@ -295,126 +446,124 @@ class Library:
             results[-1].warnings = list(doc.warnings)
         return results, writes
 
-    def _add_group(
-        self, docs: list[Document], progress: Callable[[int], None] | None, replace: str,
-    ) -> list[IngestResult]:
-        """Embed the new versions (no lock held), then under the lock: decide again against the
-        current registry, write the passages, commit them in one registry write, drop old versions."""
+    def _add_group(self, docs: list[Document], replace: str) -> list[IngestResult]:
+        """Under the lock: decide against the current registry, then commit the group's new versions
+        (entries and passages) in one transaction. Their vectors wait for embed_waiting()."""
         if not docs:
             return []
         bases = {id(doc): doc.doc_id for doc in docs}
-        self.refresh()
-        _, writes = self._plan(docs, bases, replace)
-        vectors = self._reusable_vectors(writes)
-        self._embed([p.embed_text for doc, _, _ in writes for p in doc.passages], vectors, progress)
         with self._locked():
-            self._catch_up()  # another process may have committed meanwhile: decide again
+            self._catch_up()  # another process may have committed: decide against the current state
             results, writes = self._plan(docs, bases, replace)
             if not writes:
                 return results
-            records = []  # (passage, its version)
-            for doc, _, _ in writes:
-                records += [(p, doc.content_hash) for p in {p.id: p for p in doc.passages}.values()]
-            self._embed([p.embed_text for p, _ in records], vectors, None)  # texts the first plan did not write
-            for start in range(0, len(records), WRITE_BATCH):
-                batch = records[start : start + WRITE_BATCH]
-                self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
-                    ids=[_record_id(p, version) for p, version in batch],
-                    embeddings=np.asarray([vectors[p.embed_text] for p, _ in batch], dtype=np.float32),
-                    documents=[p.text for p, _ in batch],
-                    metadatas=[_to_metadata(p, version) for p, version in batch],
-                )
-            entries = {
-                doc.doc_id: {
-                    "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
-                    "source": source_of(doc), "content_hash": doc.content_hash, "passages": result.passages,
-                    "added_at": old["added_at"] if old else time.time(), "updated_at": time.time(),
-                    "pages": doc.pages, "metadata": doc.metadata,
-                }
-                for doc, result, old in writes
-            }
-            self._write_registry({**self._registry, **entries})
-            for doc, _, old in writes:
-                if old:
-                    where = {"$and": [{"doc_id": doc.doc_id}, {"version": {"$ne": doc.content_hash}}]}
-                    self._collection.delete(where=where)
-            self._reload()
+            now = time.time()
+            with self.store.transaction() as db:
+                for doc, result, old in writes:
+                    entry = {
+                        "doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path,
+                        "source": source_of(doc), "content_hash": doc.content_hash, "passages": result.passages,
+                        "added_at": old["added_at"] if old else now, "updated_at": now,
+                        "pages": doc.pages, "metadata": doc.metadata,
+                    }
+                    unique = {p.id: p for p in doc.passages}.values()
+                    self.store.put(db, entry, [(p, "|".join(doc_number_keys(p.text))) for p in unique], set())
+            self._catch_up()
+            self._changed_since_snapshot += sum(r.passages for _, r, _ in writes)
+            self._save_snapshot_if_due()
         return results
 
-    def _reusable_vectors(self, writes: list) -> dict[str, np.ndarray]:
-        """Embeddings a previous version of each replaced document has, by embedded text."""
-        known: dict[str, np.ndarray] = {}
-        for doc, _, old in writes:
-            if not old:
-                continue
-            wanted = {p.embed_text for p in doc.passages}
-            res = self._collection.get(
-                where={"$and": [{"doc_id": doc.doc_id}, {"version": old["content_hash"]}]},
-                include=["embeddings", "metadatas", "documents"],
-            )
-            for text, meta, vector in zip(res["documents"], res["metadatas"], res["embeddings"], strict=True):
-                embed_text = _from_record(text, meta).embed_text
-                if embed_text in wanted:
-                    known[embed_text] = np.asarray(vector, dtype=np.float32)
-        return known
+    # ---- vectors -------------------------------------------------------------------
 
-    def _embed(self, texts: list[str], known: dict[str, np.ndarray], progress: Callable[[int], None] | None) -> None:
-        """Add to `known` the embeddings of the texts it lacks; `progress` advances by one per text."""
-        todo = list(dict.fromkeys(t for t in texts if t not in known))
-        if progress:
-            progress(len(texts) - len(todo))
-        for start in range(0, len(todo), WRITE_BATCH):
-            batch = todo[start : start + WRITE_BATCH]
-            known.update(zip(batch, self.embedder.embed_passages(batch), strict=True))
-            if progress:
-                progress(len(batch))
-
-    # ---- consistency ---------------------------------------------------------------
-
-    def _read_registry(self) -> dict[str, dict]:
-        self._stamp = self._registry_stamp()
+    def embed_waiting(
+        self, progress: Callable[[int], None] | None = None, wait: bool = False,
+        stop: Callable[[], bool] | None = None,
+    ) -> int:
+        """Compute the vectors of every passage still waiting for one, WRITE_BATCH at a time, and
+        write them to Chroma; a text already embedded (another version, another document) reuses its
+        vector. One process embeds at a time: if another one is, return 0 at once, or with `wait`
+        wait for it and then finish what is left. `stop()` true ends it between batches. Returns the
+        number of passages given vectors; `progress` advances by as many."""
+        if not self._embed_thread_lock.acquire(blocking=wait):
+            return 0
         try:
-            return json.loads((self.dir / "library.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+            self._embed_lock.acquire(timeout=-1 if wait else 0)
+        except Timeout:
+            self._embed_thread_lock.release()
+            return 0
+        done = 0
+        try:
+            while not (stop and stop()):
+                batch = self.store.waiting(WRITE_BATCH)
+                if not batch:
+                    break
+                texts = list(dict.fromkeys(p.embed_text for p, _ in batch))
+                known = self._known_vectors(texts)
+                todo = [t for t in texts if t not in known]
+                if todo:
+                    known.update(zip(todo, self.embedder.embed_passages(todo), strict=True))
+                with self._locked():
+                    current = self.store.versions([p.id for p, _ in batch])
+                    live = [(p, v) for p, v in batch if current.get(p.id) == v]
+                    if live:
+                        with self._chroma_lock:
+                            self._follow_vectors(writing=True)
+                            self._collection.upsert(  # upsert: records an interrupted attempt left are overwritten
+                                ids=[_record_id(p.id, v) for p, v in live],
+                                embeddings=np.asarray([known[p.embed_text] for p, _ in live], dtype=np.float32),
+                                metadatas=[{"pid": p.id, "doc_id": p.doc_id, "version": v,
+                                            "text_hash": text_hash(p.embed_text)} for p, v in live],
+                            )
+                            self._vectors_written()
+                    self.store.mark_embedded([(p.id, v) for p, v in live])
+                done += len(live)
+                if progress:
+                    progress(len(batch))
+            self._drop_stale()
+        finally:
+            self._embed_lock.release()
+            self._embed_thread_lock.release()
+        return done
 
-    def _write_registry(self, registry: dict[str, dict]) -> None:
-        """Atomic replace: the commit point of every change (called with the lock held)."""
-        path = self.dir / "library.json"
-        tmp = path.with_suffix(".json.tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(registry, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        self._registry = registry
-        self._stamp = self._registry_stamp()
+    def _known_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """Vectors Chroma already has for these texts (by text_hash), by text."""
+        by_hash = {text_hash(t): t for t in texts}
+        with self._chroma_lock:
+            self._follow_vectors(writing=False)
+            res = self._collection.get(where={"text_hash": {"$in": list(by_hash)}}, include=["embeddings", "metadatas"])
+        return {by_hash[m["text_hash"]]: np.asarray(v, dtype=np.float32)
+                for m, v in zip(res["metadatas"], res["embeddings"], strict=True)}
 
-    def _repair(self) -> None:
-        """Under the lock: delete records no committed version owns, then load passages and BM25."""
-        res = self._collection.get(include=["metadatas"])
-        stray = [
-            rid for rid, m in zip(res["ids"], res["metadatas"], strict=True)
-            if self._registry.get(m["doc_id"], {}).get("content_hash") != m["version"]
-        ]
-        for start in range(0, len(stray), self._batch):
-            self._collection.delete(ids=stray[start : start + self._batch])
-        self._reload()
+    def _drop_stale(self) -> None:
+        """Delete the Chroma records of replaced or removed versions whose document waits for no vector."""
+        for doc_id, version in self.store.stale():
+            with self._locked(), self._chroma_lock:
+                self._follow_vectors(writing=True)
+                self._collection.delete(where={"$and": [{"doc_id": doc_id}, {"version": version}]})
+                self._vectors_written()
+                self.store.drop_stale(doc_id, version)
 
-    def _reload(self) -> None:
-        """Under the lock: load the current passages from Chroma; use the saved BM25 index if it
-        matches them, else rebuild and save it."""
+    # ---- the library before the SQLite store ---------------------------------------
+
+    def _migrate(self) -> None:
+        """Under the lock: a library written by an older version (registry in library.json, passages
+        in Chroma records) is copied into the store once; its vectors are kept."""
+        old = self.dir / "library.json"
+        if not old.exists() or self.store.last_change():
+            return
+        registry = json.loads(old.read_text(encoding="utf-8"))
         res = self._collection.get(include=["documents", "metadatas"])
-        passages = {m["pid"]: _from_record(t, m) for t, m in zip(res["documents"], res["metadatas"], strict=True)}
-        by_doc_number: dict[str, list[str]] = {}
-        for m in res["metadatas"]:
-            for key in filter(None, m.get("doc_numbers", "").split("|")):
-                by_doc_number.setdefault(key, []).append(m["pid"])
-        ids = list(passages)
-        df = Counter(t for p in passages.values() for t in set(tokenize(p.index_text)))
-        bm25 = BM25Index.load(self.dir / "bm25")
-        if bm25 is None or bm25.stamp != ids_stamp(ids):
-            bm25 = BM25Index(ids, [passages[i].index_text for i in ids])
-            bm25.save(self.dir / "bm25")
-        self._passages, self._by_doc_number, self._df, self._bm25 = passages, by_doc_number, df, bm25
-        self.revision += 1
+        by_doc: dict[str, list[tuple[Passage, str]]] = {}
+        stale = set()
+        for rid, text, meta in zip(res["ids"], res["documents"], res["metadatas"], strict=True):
+            if registry.get(meta["doc_id"], {}).get("content_hash") == meta.get("version"):
+                by_doc.setdefault(meta["doc_id"], []).append((_from_record(text or "", meta), rid))
+            else:
+                stale.add((meta["doc_id"], meta.get("version", "")))
+        with self.store.transaction() as db:
+            for doc_id, entry in registry.items():
+                rows = by_doc.get(doc_id, [])
+                passages = [(p, "|".join(doc_number_keys(p.text))) for p, _ in rows]
+                self.store.put(db, entry, passages, {p.id for p, _ in rows})
+            db.executemany("INSERT OR IGNORE INTO stale_vectors VALUES (?, ?)", sorted(stale))
+        os.replace(old, old.with_suffix(".json.migrated"))
