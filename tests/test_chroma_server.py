@@ -204,3 +204,18 @@ def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path, e5_data_dir):
     done = subprocess.run([sys.executable, "-m", "ingest", str(report)], cwd=config.ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "Không kết nối được máy chủ Chroma" in done.stderr, done.stderr
+
+
+def test_a_data_dir_keeps_its_vectors_in_one_place(tmp_path):
+    base = dataclasses.replace(config.load(), chroma_port=_free_port())  # no server is needed: refused before
+    on_server = tmp_path / "on-server"
+    database_name(on_server)  # what the first connection to a server writes
+    with pytest.raises(RuntimeError, match="dùng máy chủ Chroma .* CHROMA_HOST đang để trống"):
+        open_client(dataclasses.replace(base, data_dir=on_server, chroma_host=""))  # a CLI run without CHROMA_HOST
+    assert not (on_server / "chroma").exists()
+
+    embedded = tmp_path / "embedded"
+    (embedded / "chroma").mkdir(parents=True)  # vectors in embedded Chroma
+    with pytest.raises(RuntimeError, match="đang lưu vectơ trong Chroma nhúng"):
+        open_client(dataclasses.replace(base, data_dir=embedded, chroma_host="127.0.0.1"))
+    assert not (embedded / DATABASE_FILE).exists()

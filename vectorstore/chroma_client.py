@@ -55,6 +55,7 @@ def open_client(settings: config.Settings):
     import chromadb  # imported here: it is slow and only the library needs it
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False, allow_reset=False)
+    check_mode(settings)
     if not settings.chroma_host:
         settings.chroma_dir.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
@@ -77,6 +78,25 @@ def open_client(settings: config.Settings):
     except Exception as exc:  # chromadb raises ValueError / httpx errors / ChromaError variants
         raise _unreachable(host, port, f"{type(exc).__name__}: {exc}") from exc
     return client
+
+
+def check_mode(settings: config.Settings) -> None:
+    """Refuse (RuntimeError, Vietnamese) to put a DATA_DIR's vectors in a second place: a DATA_DIR that has
+    used a Chroma server (DATA_DIR/chroma-database) is not opened with embedded Chroma (a command-line run
+    without CHROMA_HOST would write vectors the app instances never see), and one whose vectors are in
+    DATA_DIR/chroma is not opened on a server (whose database for it would start empty)."""
+    if not settings.chroma_host and (settings.data_dir / DATABASE_FILE).exists():
+        raise RuntimeError(
+            f"Thư mục dữ liệu {settings.data_dir} dùng máy chủ Chroma (xem tệp {DATABASE_FILE} trong đó) nhưng "
+            "CHROMA_HOST đang để trống. Hãy đặt CHROMA_HOST/CHROMA_PORT như các phiên bản ứng dụng "
+            "(ví dụ nạp các biến trong /etc/tra-cuu/env) rồi chạy lại."
+        )
+    if settings.chroma_host and settings.chroma_dir.exists() and not (settings.data_dir / DATABASE_FILE).exists():
+        raise RuntimeError(
+            f"Thư mục dữ liệu {settings.data_dir} đang lưu vectơ trong Chroma nhúng ({settings.chroma_dir}); "
+            "máy chủ Chroma không có các vectơ đó. Hãy bỏ trống CHROMA_HOST để dùng tiếp thư viện này, hoặc "
+            "dùng một DATA_DIR mới với máy chủ Chroma và nạp lại tài liệu (python -m ingest …)."
+        )
 
 
 def database_name(data_dir: Path) -> str:
