@@ -166,6 +166,9 @@ def test_two_app_instances_and_the_command_line_share_one_chroma_server(shared, 
         reply, _ = app.predict(ASK_SECOND, api_name="/hoi")
         assert "41 đảng viên" in reply
 
+    check = subprocess.run([sys.executable, "-m", "vectorstore.chroma_client", "--wait", "10"], cwd=config.ROOT,
+                           env=env, capture_output=True, text=True, timeout=120)  # a systemd unit's ExecStartPre=
+    assert check.returncode == 0 and "đang chạy" in check.stdout, check.stderr
     vectors = server_count(chroma_server, data_dir)
     assert vectors > 0  # the vectors are on the server …
     assert not (data_dir / "chroma").exists()  # … and no embedded Chroma was opened in DATA_DIR
@@ -204,6 +207,12 @@ def test_a_server_that_does_not_answer_is_a_clear_error(tmp_path, e5_data_dir):
     done = subprocess.run([sys.executable, "-m", "ingest", str(report)], cwd=config.ROOT, env=env,
                           capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "Không kết nối được máy chủ Chroma" in done.stderr, done.stderr
+
+    started = time.monotonic()
+    check = subprocess.run([sys.executable, "-m", "vectorstore.chroma_client", "--wait", "2"], cwd=config.ROOT,
+                           env=env, capture_output=True, text=True, timeout=120)
+    assert check.returncode == 1 and "Không kết nối được máy chủ Chroma" in check.stderr, check.stderr
+    assert time.monotonic() - started < 60
 
 
 def test_a_data_dir_keeps_its_vectors_in_one_place(tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -143,3 +144,46 @@ def _ensure_database(admin, name: str) -> None:
 def is_shared(settings: config.Settings) -> bool:
     """Whether the vectors live on a server (one index for all processes) rather than in this process."""
     return bool(settings.chroma_host)
+
+
+def wait_for_server(settings: config.Settings, timeout_s: float) -> None:
+    """Return once the Chroma server of the settings answers (open_client succeeds); RuntimeError (Vietnamese)
+    if it still does not after timeout_s seconds, or at once if the DATA_DIR refuses the server (check_mode)."""
+    check_mode(settings)
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            open_client(settings)
+            return
+        except RuntimeError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m vectorstore.chroma_client [--wait SECONDS]: check (or wait for) the Chroma server of
+    CHROMA_HOST/CHROMA_PORT, e.g. before an app instance starts (ExecStartPre= of a systemd unit)."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m vectorstore.chroma_client",
+                                     description="Kiểm tra máy chủ Chroma của CHROMA_HOST/CHROMA_PORT")
+    parser.add_argument("--wait", type=float, default=0, metavar="GIÂY", help="chờ máy chủ tối đa bấy nhiêu giây")
+    args = parser.parse_args(argv)
+    settings = config.load()
+    if not settings.chroma_host:
+        print("CHROMA_HOST để trống: Chroma chạy nhúng trong DATA_DIR, không có máy chủ để kiểm tra.")
+        return 0
+    try:
+        wait_for_server(settings, args.wait)
+    except RuntimeError as err:
+        print(err, file=sys.stderr)
+        return 1
+    host, port, _ = server_address(settings)
+    print(f"Máy chủ Chroma {host}:{port} đang chạy (cơ sở dữ liệu {database_name(settings.data_dir)}).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
