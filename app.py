@@ -1,4 +1,10 @@
-"""Tra cứu Xây dựng Đảng — the Gradio app. Thin: every answer comes from assistant.Assistant."""
+"""Tra cứu Xây dựng Đảng — the Gradio app. Thin: every answer comes from assistant.Assistant.
+
+The page is served first; the assistant (embedding model, library) is built in a background thread started
+at launch (assistant.startup). Until it is ready the page says «Đang tải…» and a question waits for it, at
+most LOADING_WAIT_S seconds, then gets «Hệ thống đang tải…». Importing this module imports neither torch,
+sentence-transformers nor chromadb.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ import config  # first: switches off network access before gradio or chromadb ar
 # isort: split
 import gradio as gr  # at the top: gradio finds the gr.Request parameters by their resolved type hints
 
-from assistant import users
+from assistant import llm, users
 from assistant.catalog import lookup
 from assistant.pipeline import Assistant, QuestionError
 from assistant.render import (
@@ -30,6 +36,7 @@ from assistant.render import (
     mode_line,
     sources_markdown,
 )
+from assistant.startup import NotReady, Startup, assistant_startup
 from vectorstore import audit
 from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note, remove_document
 
@@ -49,6 +56,8 @@ STREAM_WORDS = 4          # words per streamed piece of a reply
 STREAM_PAUSE_S = 0.02
 LIBRARY_QUEUE = "thu-vien"  # uploads, updates and deletes: one at a time, never in the questions' worker slots
 AUDIT_LIMIT = 200
+LOADING_WAIT_S = 30.0     # how long a request waits for the assistant still loading before «Hệ thống đang tải…»
+STATUS_TICK_S = 0.5       # how often the page asks whether loading has ended
 ANONYMOUS = "ẩn danh"       # the user the audit log records when nobody logs in (loopback, or ALLOW_ANONYMOUS=1)
 READER_REFUSED = ("Tài khoản «{name}» chỉ có quyền đọc; cần quyền biên tập (editor) để thay đổi thư viện. "
                   "Không có gì thay đổi.")
@@ -100,10 +109,23 @@ def login_required(settings: config.Settings) -> bool:
     return False
 
 
-def build_ui(assistant: Assistant, login: bool = False):
+def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, settings: config.Settings | None = None):
     """The Blocks app: a chat with its sources panel, and the list of documents. With `login`, only
-    editors may change the library (checked in every event that changes it, not only in the page)."""
-    data_dir = assistant.settings.data_dir
+    editors may change the library (checked in every event that changes it, not only in the page).
+
+    `assistant` is an Assistant, or the Startup building it (then `settings` are its settings): until it is
+    ready the page shows its status and every event waits for it, at most LOADING_WAIT_S seconds."""
+    if isinstance(assistant, Startup):
+        startup, settings = assistant, settings or config.load()
+        llm_label = llm.label(settings) if settings.llm_enabled else None
+    else:
+        startup, settings = Startup.ready(assistant), assistant.settings
+        llm_label = assistant.llm.label if assistant.llm else None
+    data_dir = settings.data_dir
+
+    def ready(wait: float = LOADING_WAIT_S) -> Assistant:
+        """The assistant, once loaded; NotReady (a Vietnamese message) if it is still loading or failed."""
+        return startup.get(wait)
 
     def editor(request: gr.Request | None) -> tuple[str, str]:
         """(refusal, user name): the refusal is "" when the caller may change the library."""
@@ -121,8 +143,8 @@ def build_ui(assistant: Assistant, login: bool = False):
     def ask(question: str) -> tuple[str, str]:
         """One question, one answer (API): the reply and its sources as Markdown."""
         try:
-            answer = assistant.ask(question)
-        except QuestionError as err:
+            answer = ready().ask(question)
+        except (QuestionError, NotReady) as err:
             return str(err), ""
         return answer_markdown(answer), sources_markdown(answer)
 
@@ -132,7 +154,7 @@ def build_ui(assistant: Assistant, login: bool = False):
         turns = _turns(history)
         history = [*history, {"role": "user", "content": message}, {"role": "assistant", "content": ""}]
         try:
-            for item in assistant.stream(message, history=turns):
+            for item in ready().stream(message, history=turns):
                 if isinstance(item, str):
                     history[-1]["content"] += html.escape(item, quote=False)
                     yield history, "", gr.skip()
@@ -144,20 +166,36 @@ def build_ui(assistant: Assistant, login: bool = False):
                         time.sleep(STREAM_PAUSE_S)
                 history[-1]["content"] = answer_markdown(item)
                 yield history, "", sources_markdown(item)
-        except QuestionError as err:
+        except (QuestionError, NotReady) as err:
             history[-1]["content"] = str(err)
             yield history, "", gr.skip()
 
-    def listed() -> list[dict]:
-        """The library's documents, with those another process (the command line) added meanwhile."""
-        assistant.library.refresh()
-        return assistant.library.documents()
+    def listed(wait: float = LOADING_WAIT_S) -> list[dict]:
+        """The library's documents, with those another process (the command line) added meanwhile;
+        none while the assistant is loading (past `wait` seconds) or if it failed to load."""
+        try:
+            library = ready(wait).library
+        except NotReady:
+            return []
+        library.refresh()
+        return library.documents()
 
-    def documents() -> list[list]:
-        return [document_row(d) for d in listed()]
+    def documents(wait: float = LOADING_WAIT_S) -> list[list]:
+        return [document_row(d) for d in listed(wait)]
 
     def document_choices():
         return gr.update(choices=[(d["title"], d["doc_id"]) for d in listed()], value=None)
+
+    def status():
+        """The loading state for the page: «Đang tải…», the error that stopped loading, or hidden once ready."""
+        text = startup.status()
+        return gr.update(value=text, visible=bool(text))
+
+    def tick():
+        """The status; once loading has ended the timer stops and the document list is filled in."""
+        if startup.state == "loading":
+            return status(), gr.skip(), gr.skip(), gr.skip()
+        return status(), gr.Timer(active=False), documents(0), document_choices()
 
     def outcome_rows(results) -> list[list]:
         return [[r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)] for r in results]
@@ -171,10 +209,14 @@ def build_ui(assistant: Assistant, login: bool = False):
         refusal, user = editor(request)
         if refusal:
             return refused_row(refusal), documents(), document_choices()
+        try:
+            library = ready().library
+        except NotReady as err:
+            return refused_row(str(err)), [], gr.skip()
         rows = []
         for i, path in enumerate(files or []):
             progress(i / len(files), desc=f"Đang nạp {Path(path).name}")
-            rows += outcome_rows(import_upload(assistant.library, Path(path), Path(path).name, user=user))
+            rows += outcome_rows(import_upload(library, Path(path), Path(path).name, user=user))
         return rows, documents(), document_choices()
 
     def update(doc_id: str | None, file: str | None, request: gr.Request) -> tuple[list[list], list[list], dict]:
@@ -182,11 +224,15 @@ def build_ui(assistant: Assistant, login: bool = False):
         refusal, user = editor(request)
         if refusal:
             return refused_row(refusal), documents(), document_choices()
-        if not doc_id or not assistant.library.document(doc_id):
+        try:
+            library = ready().library
+        except NotReady as err:
+            return refused_row(str(err)), [], gr.skip()
+        if not doc_id or not library.document(doc_id):
             return refused_row("Hãy chọn một tài liệu có trong thư viện để cập nhật."), documents(), gr.skip()
         if not file:
             return refused_row("Hãy chọn tệp mới cho tài liệu cần cập nhật."), documents(), gr.skip()
-        results = import_upload(assistant.library, Path(file), Path(file).name, replace=doc_id, user=user)
+        results = import_upload(library, Path(file), Path(file).name, replace=doc_id, user=user)
         return outcome_rows(results), documents(), document_choices()
 
     def audit_rows(request: gr.Request) -> list[list]:
@@ -211,12 +257,16 @@ def build_ui(assistant: Assistant, login: bool = False):
         from assistant.study.export_docx import write_docx
         from assistant.study.export_md import pack_markdown
 
-        listed = {d["doc_id"] for d in assistant.library.documents()}
+        try:
+            library = ready().library
+        except NotReady as err:
+            return str(err), None, None
+        listed = {d["doc_id"] for d in library.documents()}
         doc_ids = [d for d in doc_ids or [] if d in listed]
         if not doc_ids:
             return "Hãy chọn ít nhất một tài liệu có trong thư viện.", None, None
         progress(0.1, desc="Đang soạn đề cương, số liệu, văn bản liên quan và câu hỏi…")
-        pack = build_pack(assistant.library, doc_ids, topic=(topic or "").strip(), quiz_count=int(quiz_count or 0))
+        pack = build_pack(library, doc_ids, topic=(topic or "").strip(), quiz_count=int(quiz_count or 0))
         progress(0.8, desc="Đang xuất tệp Word và Markdown…")
         folder = Path(tempfile.mkdtemp(prefix="bai-sinh-hoat-"))
         markdown = pack_markdown(pack)
@@ -226,7 +276,10 @@ def build_ui(assistant: Assistant, login: bool = False):
 
     def cited(query: str) -> tuple[list[list], str]:
         """The cited-documents table (filtered by the query) and the details of the matches."""
-        catalog = assistant.catalog()
+        try:
+            catalog = ready().catalog()
+        except NotReady as err:
+            return [], str(err)
         query = (query or "").strip()
         entries = lookup(catalog, query) if query else sorted(catalog.values(), key=lambda e: e.key)
         if query and not entries:
@@ -238,19 +291,25 @@ def build_ui(assistant: Assistant, login: bool = False):
         refusal, user = editor(request)
         if refusal:
             return refusal, documents(), document_choices()
-        title = assistant.library.document(doc_id).get("title") if doc_id else None
+        try:
+            library = ready().library
+        except NotReady as err:
+            return str(err), [], gr.skip()
+        title = library.document(doc_id).get("title") if doc_id else None
         if not title:
             return "Hãy chọn một tài liệu có trong thư viện để xóa.", documents(), document_choices()
-        if not remove_document(assistant.library, doc_id, user=user):
+        if not remove_document(library, doc_id, user=user):
             return f"Không xóa được: {title} không còn trong thư viện.", documents(), document_choices()
         return f"Đã xóa: {title}", documents(), document_choices()
 
     with gr.Blocks(title=TITLE) as ui:
         with gr.Row():
-            gr.Markdown(f"# {TITLE}\n{mode_line(assistant.llm.label if assistant.llm else None)}", elem_id="mode")
+            gr.Markdown(f"# {TITLE}\n{mode_line(llm_label)}", elem_id="mode")
             with gr.Column(scale=0, min_width=220):
                 account = gr.Markdown(visible=False, elem_id="account")
                 logout = gr.Button("Đăng xuất", link="/logout", size="sm", visible=False, elem_id="logout")
+        loading = gr.Markdown(startup.status(), visible=startup.state != "ready", elem_id="status")
+        timer = gr.Timer(STATUS_TICK_S, active=startup.state == "loading")
         with gr.Tab("Hỏi đáp"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -268,7 +327,7 @@ def build_ui(assistant: Assistant, login: bool = False):
                     sources = gr.Markdown(elem_id="sources")
         with gr.Tab("Tài liệu") as docs_tab:
             table = gr.Dataframe(
-                headers=DOCUMENT_COLUMNS, value=documents, interactive=False, elem_id="docs", wrap=True,
+                headers=DOCUMENT_COLUMNS, value=lambda: documents(0), interactive=False, elem_id="docs", wrap=True,
                 column_widths=["40%", "10%", "12%", "10%", "14%", "14%"],
             )
             reader_note = gr.Markdown(READER_NOTE, visible=False, elem_id="reader-note")
@@ -343,6 +402,11 @@ def build_ui(assistant: Assistant, login: bool = False):
             event.then(audit_rows, None, audit_table, api_name=False)
         audit_button = gr.Button(visible=False)
         audit_button.click(audit_rows, None, audit_table, api_name="nhat_ky")
+        timer.tick(tick, None, [loading, timer, table, chosen], api_name=False, show_progress="hidden",
+                   concurrency_limit=None)
+        ui.load(status, None, loading, api_name=False, show_progress="hidden", concurrency_limit=None)
+        status_button = gr.Button(visible=False)
+        status_button.click(startup.status, None, loading, api_name="trang_thai", concurrency_limit=None)
         ui.load(on_load, None, [editing, audit_box, reader_note, account, logout, audit_table], api_name=False)
         hidden_q = gr.Textbox(visible=False)
         hidden_a, hidden_s = gr.Markdown(visible=False), gr.Markdown(visible=False)
@@ -351,18 +415,13 @@ def build_ui(assistant: Assistant, login: bool = False):
 
 
 def main() -> None:
-    """Check who may use the server, load the model and the library, index the bundled sample on first
-    start, then serve (with a login page whenever user accounts exist)."""
-    from vectorstore.indexer import ensure_samples_indexed
-
+    """Check who may use the server, serve the page (with a login page whenever user accounts exist), then
+    load the model and the library in the background (indexing the bundled sample on first start)."""
     settings = config.load()
     login = login_required(settings)
-    print(f"Đang tải mô hình và thư viện ({settings.data_dir})…", flush=True)
-    assistant = Assistant(settings)
-    ensure_samples_indexed(assistant.library)
-    ui = build_ui(assistant, login=login)
-    print(f"Sẵn sàng: http://{settings.host}:{settings.port}"
-          + (" (cần đăng nhập)" if login else ""), flush=True)
+    startup = assistant_startup(settings)
+    ui = build_ui(startup, login=login, settings=settings)
+
     async def check_login(name: str, password: str) -> bool:
         # bcrypt takes ~0.2 s: in a thread, so a login never stalls the server for everyone else
         return await asyncio.to_thread(users.verify, settings.data_dir, name, password) is not None
@@ -373,7 +432,12 @@ def main() -> None:
         show_error=False,
         auth=check_login if login else None,
         auth_message=LOGIN_MESSAGE if login else None,
+        prevent_thread_lock=True,  # the server runs; the model loads while the page is already served
     )
+    print(f"Sẵn sàng: http://{settings.host}:{settings.port}" + (" (cần đăng nhập)" if login else ""), flush=True)
+    print(f"Đang tải mô hình và thư viện ({settings.data_dir})…", flush=True)
+    startup.start()
+    ui.block_thread()
 
 
 if __name__ == "__main__":

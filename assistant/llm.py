@@ -38,6 +38,11 @@ def _text(chunk) -> str:
     return "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
 
 
+def label(settings: config.Settings) -> str:
+    """How the page names the language model: "model tại URL" (without building the model)."""
+    return f"{settings.llm_model} tại {settings.llm_base_url}"
+
+
 class LLM:
     """The chat model and the two chains (answer, rewrite) built from the prompt files."""
 
@@ -58,7 +63,7 @@ class LLM:
 
     @property
     def label(self) -> str:
-        return f"{self.settings.llm_model} tại {self.settings.llm_base_url}"
+        return label(self.settings)
 
     def stream_answer(self, question: str, passages: dict[int, str]) -> Iterator[str]:
         """The answer, piece by piece as the server sends it; LLMError past LLM_TIMEOUT or on any failure."""
