@@ -222,6 +222,9 @@ def test_a_data_dir_keeps_its_vectors_in_one_place(tmp_path):
     with pytest.raises(RuntimeError, match="dùng máy chủ Chroma .* CHROMA_HOST đang để trống"):
         open_client(dataclasses.replace(base, data_dir=on_server, chroma_host=""))  # a CLI run without CHROMA_HOST
     assert not (on_server / "chroma").exists()
+    check = subprocess.run([sys.executable, "-m", "vectorstore.chroma_client"], cwd=config.ROOT, capture_output=True,
+                           text=True, timeout=120, env={**os.environ, "DATA_DIR": str(on_server), "CHROMA_HOST": ""})
+    assert check.returncode == 1 and "CHROMA_HOST đang để trống" in check.stderr, check.stderr
 
     embedded = tmp_path / "embedded"
     (embedded / "chroma").mkdir(parents=True)  # vectors in embedded Chroma

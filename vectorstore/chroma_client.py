@@ -172,10 +172,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=0, metavar="GIÂY", help="chờ máy chủ tối đa bấy nhiêu giây")
     args = parser.parse_args(argv)
     settings = config.load()
-    if not settings.chroma_host:
-        print("CHROMA_HOST để trống: Chroma chạy nhúng trong DATA_DIR, không có máy chủ để kiểm tra.")
-        return 0
     try:
+        if not settings.chroma_host:
+            check_mode(settings)
+            print("CHROMA_HOST để trống: Chroma chạy nhúng trong DATA_DIR, không có máy chủ để kiểm tra.")
+            return 0
         wait_for_server(settings, args.wait)
     except RuntimeError as err:
         print(err, file=sys.stderr)
