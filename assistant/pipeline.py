@@ -28,6 +28,7 @@ from assistant.retrieve import Hit, retrieve
 from assistant.units import Gazetteer, Scope, build_gazetteer
 from assistant.verify import render as render_verified
 from assistant.verify import verify
+from vectorstore.background import progress_text
 from vectorstore.embedder import load_embedder
 from vectorstore.library import Library
 from vectorstore.tokenize import words
@@ -42,6 +43,7 @@ PASTE_FACTOR = 10        # a pasted block may be this many times MAX_QUESTION_CH
 NOT_SPOKEN_OF = "Các đoạn gần nhất không nói đến {words}."
 NO_FACT_OF_KIND = "Các đoạn gần nhất không nêu điều được hỏi (số liệu hoặc tên người)."
 FALLBACK_FAILED = "Không dùng được mô hình ngôn ngữ ({reason}); dưới đây là câu trả lời trích xuất."
+KEYWORDS_ONLY = "các đoạn chưa lập xong chỉ được tìm theo từ khóa."
 FALLBACK_UNVERIFIED = ("Câu trả lời của mô hình không kiểm chứng được với tài liệu; "
                        "dưới đây là câu trả lời trích xuất.")
 
@@ -155,6 +157,8 @@ class Assistant:
             answer.rewritten = asked
         for source in answer.sources + answer.related:
             source.label = document_label(self.library.document(source.passage.doc_id))
+        if waiting := progress_text(*self.library.vector_progress()):
+            answer.notice = f"{answer.notice} {waiting}: {KEYWORDS_ONLY}".strip()
         if applied:
             note = "Đã hiểu " + ", ".join(f"«{a}» là «{full}»" for a, full in applied) + "."
             answer.notice = f"{answer.notice} {note}".strip()

@@ -53,7 +53,7 @@ def _doc_numbers_asked(library: Library, question: str) -> list[str]:
 _ARTICLE = re.compile(r"\b(?:điều|dieu)\s+(\d{1,3})\b", re.IGNORECASE)
 
 
-def _in_articles_asked(library: Library, question: str, candidates: list[str]) -> list[str]:
+def _in_articles_asked(found: dict[str, Passage], question: str, candidates: list[str]) -> list[str]:
     """The candidates (in their order) that stand under an article the question names: «Điều 3 quy định gì?»
     ranks the passages of «Điều 3. …» (a section part that starts with it), as a list for the fusion."""
     asked = {m.group(1) for m in _ARTICLE.finditer(question)}
@@ -61,16 +61,18 @@ def _in_articles_asked(library: Library, question: str, candidates: list[str]) -
         return []
     wanted = re.compile(rf"^Điều ({'|'.join(sorted(asked))})\b")
     seen = dict.fromkeys(candidates)
-    return [pid for pid in seen if any(wanted.match(part) for part in library.passage(pid).section.split(SEPARATOR))]
+    return [pid for pid in seen if any(wanted.match(part) for part in found[pid].section.split(SEPARATOR))]
 
 
-def _of_documents_asked(library: Library, keys: list[str], candidates: list[str]) -> list[str]:
+def _of_documents_asked(
+    library: Library, found: dict[str, Passage], keys: list[str], candidates: list[str]
+) -> list[str]:
     """The candidates (in their order) of the library documents whose own number the question names: «Theo QĐ
     384, …» ranks the passages of Quy định 384-QĐ/TW itself, not only those that mention its number."""
     if not keys:
         return []
     docs = {doc_id for doc_id, key in own_keys(library).items() if key in keys}
-    return [pid for pid in dict.fromkeys(candidates) if library.passage(pid).doc_id in docs]
+    return [pid for pid in dict.fromkeys(candidates) if found[pid].doc_id in docs]
 
 
 def retrieve(
@@ -90,15 +92,17 @@ def retrieve(
     for key in asked:
         ids = library.with_doc_number(key)
         by_number += sorted(ids, key=lambda pid: -bm25_score.get(pid, 0.0))
-    candidates = [pid for pid, _ in sparse] + [pid for pid, _ in dense]
-    by_article = _in_articles_asked(library, question, candidates)
-    by_document = _of_documents_asked(library, asked, candidates)
+    found = library.find_passages([pid for pid, _ in sparse] + [pid for pid, _ in dense])
+    candidates = [pid for pid in [pid for pid, _ in sparse] + [pid for pid, _ in dense] if pid in found]
+    by_article = _in_articles_asked(found, question, candidates)
+    by_document = _of_documents_asked(library, found, asked, candidates)
     fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number, by_article, by_document])
     dense_score = dict(dense)
     best = sorted(fused, key=lambda pid: -fused[pid])[: max(k, RERANK_DEPTH)]
-    hits = [
-        Hit(library.passage(pid), fused[pid], dense_score.get(pid, 0.0), bm25_score.get(pid, 0.0))
-        for pid in best
+    found.update(library.find_passages([pid for pid in best if pid not in found]))
+    hits = [  # a passage another process removed since this question began is left out
+        Hit(found[pid], fused[pid], dense_score.get(pid, 0.0), bm25_score.get(pid, 0.0))
+        for pid in best if pid in found
     ]
     terms = question_terms(question, library, [h.passage.index_text for h in hits], ignore)
     for hit in hits:

@@ -145,7 +145,10 @@ def open_library(data_dir: Path, base: Path):
 
 def audit(library) -> dict:
     """What must hold in a consistent library: Chroma records = the registry's passages, for
-    every document; no passage id twice; no source file twice."""
+    every document; no passage id twice; no source file twice. The vectors a killed process left
+    waiting are completed first (counted in "waiting")."""
+    waiting = len(library) - library.vector_progress()[0]
+    library.embed_waiting(wait=True)
     metas = library._collection.get(include=["metadatas"])["metadatas"]
     docs = library.documents()
     per_doc = Counter(m["doc_id"] for m in metas)
@@ -154,6 +157,7 @@ def audit(library) -> dict:
     registered = {d["doc_id"]: d["passages"] for d in docs}
     return {
         "documents": len(docs),
+        "waiting": waiting,
         "records": len(metas),
         "registry_passages": sum(registered.values()),
         "pids_twice": sum(n - 1 for n in pids.values() if n > 1),
@@ -169,10 +173,10 @@ def consistent(counts: dict) -> bool:
 
 
 def read_registry(data_dir: Path) -> dict:
-    """The registry (library.json) as it is on disk: what is committed."""
-    for path in data_dir.glob("indexes/*/library.json"):
-        return json.loads(path.read_text(encoding="utf-8"))
-    return {}
+    """The registry as it is on disk: what is committed."""
+    from vectorstore.store import committed_documents
+
+    return committed_documents(data_dir)
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -471,8 +475,18 @@ def start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
 
 
 def registry_mtime(data_dir: Path) -> int:
-    paths = list(data_dir.glob("indexes/*/library.json"))
-    return paths[0].stat().st_mtime_ns if paths else 0
+    """Changes when a commit lands: the number of the store's last change."""
+    import sqlite3
+
+    for path in data_dir.glob("indexes/*/library.sqlite"):
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+        try:
+            return db.execute("SELECT COALESCE(MAX(seq), 0) FROM changes").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+        finally:
+            db.close()
+    return 0
 
 
 def calibrate(base: Path, folder: Path, data_dir: Path) -> dict:

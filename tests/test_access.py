@@ -3,7 +3,6 @@ and the roles enforced by the API (gradio_client), not only by the page."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -17,6 +16,7 @@ import pytest
 
 import config
 from tests.conftest import _free_port, _wait_until_serving, serve_app
+from vectorstore.store import committed_documents
 
 EDITOR = ("lan", "mat-khau-bien-tap")
 READER = ("minh", "mat-khau-chi-doc")
@@ -70,8 +70,7 @@ def client(url: str, account: tuple[str, str]):
 
 def registry(data_dir: Path) -> dict:
     """The library's documents as the app left them on disk (doc_id -> entry)."""
-    (path,) = data_dir.glob("indexes/*/library.json")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return committed_documents(data_dir)
 
 
 def test_a_reader_can_ask_but_the_api_refuses_every_change(office, sample_library, tmp_path):

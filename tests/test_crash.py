@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -15,6 +14,7 @@ import config
 from ingest.loader import read_source
 from ingest.sentences import split_sentences
 from vectorstore.library import Library
+from vectorstore.store import committed_documents
 
 SAMPLE = config.ROOT / "samples" / "bao-cao-xay-dung-dang-tay-son-2022.md"
 DOCUMENTS = 24
@@ -33,12 +33,7 @@ def _write_corpus(folder: Path) -> None:
 
 
 def _registry(data_dir: Path) -> dict:
-    for path in data_dir.glob("indexes/*/library.json"):
-        try:
-            return json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-    return {}
+    return committed_documents(data_dir)
 
 
 def _ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
@@ -48,13 +43,15 @@ def _ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
 
 
 def _check_consistent(library: Library) -> None:
-    """Every committed document whole, nothing else in Chroma, BM25 over the same passages."""
+    """Every committed document whole, its vectors completed, nothing else in Chroma, BM25 over the same
+    passages."""
+    library.embed_waiting()
     metas = library._collection.get(include=["metadatas"])["metadatas"]
     per_doc: dict[str, int] = {}
     for meta in metas:
         per_doc[meta["doc_id"]] = per_doc.get(meta["doc_id"], 0) + 1
     assert per_doc == {d["doc_id"]: d["passages"] for d in library.documents()}
-    assert len(metas) == len(library) == len(library._bm25.ids)
+    assert len(metas) == len(library) == library.vector_progress()[0]
 
 
 def test_killed_ingest_leaves_whole_documents_and_resumes(sample_settings, embedder, tmp_path):

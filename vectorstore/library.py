@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import threading
@@ -52,6 +53,8 @@ SNAPSHOT_MIN = 2000    # ... and at least this many passages
 CACHED_PASSAGES = 20000
 CACHED_DOCUMENTS = 256
 REOPEN_SECONDS = 5.0   # embedded Chroma: reopen for reading at most this often after another process wrote
+
+log = logging.getLogger(__name__)
 
 
 class Embedder(Protocol):
@@ -126,6 +129,8 @@ class Library:
             self._open_collection()
             self._migrate()
             self._load()
+            if not self._collection.count() and self.store.waiting_count() < len(self):
+                self.store.mark_all_waiting()  # the vectors were lost (server data replaced, folder deleted)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -197,25 +202,51 @@ class Library:
                 self._cache.popitem(last=False)
         return found
 
+    def find_passages(self, pids: list[str]) -> dict[str, Passage]:
+        """The passages of these ids that the library has, by id (one read of the store for those not
+        cached); an id the store no longer has (another process removed it) is left out."""
+        found: dict[str, Passage] = {}
+        with self._thread_lock:
+            for pid in pids:
+                if pid in self._cache:
+                    found[pid] = self._cache[pid]
+        missing = [pid for pid in dict.fromkeys(pids) if pid not in found]
+        if missing:
+            read = self.store.passages_by_id(missing)
+            with self._thread_lock:
+                self._cache.update(read)
+                while len(self._cache) > CACHED_PASSAGES:
+                    self._cache.popitem(last=False)
+            found.update(read)
+        return found
+
     def __len__(self) -> int:
         return len(self._bm25)
 
     def vector_progress(self) -> tuple[int, int]:
-        """(Passages whose vector is ready, all passages): dense search covers the first."""
-        return self.store.vector_counts()
+        """(Passages whose vector is ready, all passages, as of the last refresh): dense search covers
+        the first. Cheap: the waiting passages are counted on a partial index."""
+        total = len(self)
+        return max(0, total - self.store.waiting_count()), total
 
     def dense_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """The k passages closest to the question by embedding: (id, cosine similarity). Passages
         still waiting for their vector are not among them."""
         vector = self.embedder.embed_query(question)
-        with self._chroma_lock:  # a reopen in another thread replaces the collection
-            self._follow_vectors(writing=False)
-            count = self._collection.count()
-            if not count:
-                return []
-            res = self._collection.query(
-                query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
-            )
+        try:
+            with self._chroma_lock:  # a reopen in another thread replaces the collection
+                self._follow_vectors(writing=False)
+                count = self._collection.count()
+                if not count:
+                    return []
+                res = self._collection.query(
+                    query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
+                )
+        except Exception as exc:  # a Chroma server that went away: keywords still answer
+            if not is_shared(self.settings):
+                raise
+            log.warning("Không truy vấn được máy chủ Chroma (%s): chỉ tìm theo từ khóa.", exc)
+            return []
         hits = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
             current = self._registry.get(meta["doc_id"], {}).get("content_hash") == meta["version"]

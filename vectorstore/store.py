@@ -127,6 +127,18 @@ class PassageStore:
             row = self._read.execute(f"SELECT {_COLUMNS} FROM passages WHERE pid = ?", (pid,)).fetchone()
         return _passage(row) if row else None
 
+    def passages_by_id(self, pids: list[str]) -> dict[str, Passage]:
+        """The passages of these ids that the store has, by id."""
+        found: dict[str, Passage] = {}
+        with self._read_lock:
+            for start in range(0, len(pids), 500):
+                part = pids[start : start + 500]
+                rows = self._read.execute(
+                    f"SELECT {_COLUMNS} FROM passages WHERE pid IN ({','.join('?' * len(part))})", part
+                ).fetchall()
+                found.update((r[0], _passage(r)) for r in rows)
+        return found
+
     def versions(self, pids: list[str]) -> dict[str, str]:
         """pid -> the version of its document it belongs to, for the pids still in the store."""
         with self._read_lock:
@@ -151,12 +163,10 @@ class PassageStore:
                 for row in rows.fetchall():
                     yield _passage(row[:-1]), row[-1]
 
-    def vector_counts(self) -> tuple[int, int]:
-        """(Passages whose vector is in Chroma, all passages)."""
+    def waiting_count(self) -> int:
+        """How many passages wait for their vector."""
         with self._read_lock:
-            total = self._read.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-            waiting = self._read.execute("SELECT COUNT(*) FROM passages WHERE embedded = 0").fetchone()[0]
-        return total - waiting, total
+            return self._read.execute("SELECT COUNT(*) FROM passages WHERE embedded = 0").fetchone()[0]
 
     def waiting(self, limit: int) -> list[tuple[Passage, str]]:
         """Up to `limit` passages without a vector, with their version, oldest documents first."""
@@ -230,6 +240,27 @@ class PassageStore:
         with self.transaction() as db:
             db.executemany("UPDATE passages SET embedded = 1 WHERE pid = ? AND version = ?", rows)
 
+    def mark_all_waiting(self) -> None:
+        """Every passage waits for its vector again (Chroma lost them)."""
+        with self.transaction() as db:
+            db.execute("UPDATE passages SET embedded = 0")
+
     def drop_stale(self, doc_id: str, version: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM stale_vectors WHERE doc_id = ? AND version = ?", (doc_id, version))
+
+
+def committed_documents(data_dir: Path) -> dict[str, dict]:
+    """doc_id -> registry entry of the documents committed in the libraries under DATA_DIR/indexes, as
+    they are on disk now ({} when there are none); for tools watching another process's writes."""
+    documents: dict[str, dict] = {}
+    for path in sorted(data_dir.glob("indexes/*/library.sqlite")):
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=60)
+        try:
+            rows = db.execute("SELECT doc_id, entry FROM documents").fetchall()
+            documents.update((doc_id, json.loads(entry)) for doc_id, entry in rows)
+        except sqlite3.Error:
+            pass
+        finally:
+            db.close()
+    return documents
