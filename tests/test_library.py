@@ -246,3 +246,45 @@ def test_the_sample_is_indexed_on_first_start_only(empty_settings, embedder):
     assert first.status == "added"
     library.remove(first.doc_id)
     assert ensure_samples_indexed(Library(empty_settings, embedder)) == []  # a deleted sample stays deleted
+
+
+def test_a_library_of_the_previous_version_is_migrated_with_its_vectors(empty_settings, embedder, tmp_path):
+    """Before the SQLite store, the registry was library.json and the passages lived in Chroma's records."""
+    import chromadb
+
+    from ingest.docnumbers import doc_number_keys
+
+    doc = load_document(_write(tmp_path / "bao-cao-thu.txt", SHORT_REPORT))
+    name = collection_name(embedder.name)
+    folder = empty_settings.data_dir / "indexes" / name
+    folder.mkdir(parents=True)
+    client = chromadb.PersistentClient(path=str(empty_settings.chroma_dir),
+                                       settings=chromadb.Settings(anonymized_telemetry=False))
+    collection = client.get_or_create_collection(name, configuration={"hnsw": {"space": "cosine"}},
+                                                 embedding_function=None)
+    passages = list({p.id: p for p in doc.passages}.values())
+    old = [(p, doc.content_hash) for p in passages] + [(passages[0], "an-older-version-0000")]  # + a stray record
+    collection.add(
+        ids=[f"{p.id}-{v[:12]}" for p, v in old],
+        embeddings=embedder.embed_passages([p.embed_text for p, _ in old]),
+        documents=[p.text for p, _ in old],
+        metadatas=[{"pid": p.id, "doc_id": p.doc_id, "doc_title": p.doc_title, "section": p.section, "kind": p.kind,
+                    "footnotes": ",".join(map(str, p.footnotes)), "start": p.start, "end": p.end, "context": p.context,
+                    "source_id": p.doc_id, "version": v, "doc_numbers": "|".join(doc_number_keys(p.text)),
+                    "page": p.page} for p, v in old],
+    )
+    entry = {"doc_id": doc.doc_id, "title": doc.title, "source_path": doc.source_path, "source": doc.source_path,
+             "content_hash": doc.content_hash, "passages": len(passages), "added_at": 1.0, "updated_at": 1.0,
+             "pages": 0, "metadata": doc.metadata}
+    (folder / "library.json").write_text(json.dumps({doc.doc_id: entry}), encoding="utf-8")
+    client.close()
+
+    library = Library(empty_settings, embedder)
+    assert [d["doc_id"] for d in library.documents()] == [doc.doc_id]
+    assert library.vector_progress() == (len(passages), len(passages))  # nothing re-embedded
+    assert any("27 đảng viên" in library.passage(pid).text for pid, _ in library.bm25_search("27 đảng viên", 3))
+    assert any("27 đảng viên" in library.passage(pid).text
+               for pid, _ in library.dense_search("Chi bộ có bao nhiêu đảng viên?", 3))
+    assert not (folder / "library.json").exists() and (folder / "library.json.migrated").exists()
+    library.embed_waiting()  # drops the stray record of the older version
+    assert _chroma_count(library) == len(passages)
