@@ -434,7 +434,7 @@ def main() -> None:
         auth_message=LOGIN_MESSAGE if login else None,
         prevent_thread_lock=True,  # the server runs; the model loads while the page is already served
     )
-    print(f"Sẵn sàng: http://{settings.host}:{settings.port}" + (" (cần đăng nhập)" if login else ""), flush=True)
+    print(f"Trang đã mở: http://{settings.host}:{settings.port}" + (" (cần đăng nhập)" if login else ""), flush=True)
     print(f"Đang tải mô hình và thư viện ({settings.data_dir})…", flush=True)
     startup.start()
     ui.block_thread()

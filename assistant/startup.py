@@ -70,6 +70,7 @@ class Startup(Generic[T]):
         except BaseException as exc:  # noqa: BLE001 - any failure is reported to the users, never raised in a thread
             self.error = str(exc) or type(exc).__name__
             traceback.print_exc(file=sys.stderr)
+            print(FAILED.format(error=self.error), file=sys.stderr, flush=True)
         finally:
             self.seconds = time.perf_counter() - started
             self._done.set()
@@ -115,6 +116,6 @@ def build_assistant(settings: config.Settings) -> Assistant:
 def assistant_startup(settings: config.Settings) -> Startup[Assistant]:
     """A Startup building the assistant of the settings (call .start()); says on stdout when it is ready."""
     def said(seconds: float) -> None:
-        print(f"Đã tải mô hình và thư viện ({seconds:.1f} giây).", flush=True)
+        print(f"Sẵn sàng: đã tải mô hình và thư viện ({seconds:.1f} giây).", flush=True)
 
     return Startup(lambda: build_assistant(settings), on_ready=said)

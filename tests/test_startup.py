@@ -91,7 +91,7 @@ def test_the_real_app_serves_its_page_then_answers(sample_library, sample_settin
         reply, sources = client.predict(QUESTION, api_name="/hoi")
         assert "58" in reply and "<mark>" in sources
     log = (tmp_path / "app.log").read_text()
-    assert "Traceback" not in log and "Đã tải mô hình và thư viện" in log
+    assert "Traceback" not in log and "Sẵn sàng: đã tải mô hình và thư viện" in log
 
 
 def test_a_model_that_cannot_load_is_reported_on_the_page(sample_library, sample_settings, tmp_path):
@@ -102,3 +102,4 @@ def test_a_model_that_cannot_load_is_reported_on_the_page(sample_library, sample
         reply, sources = client.predict(QUESTION, api_name="/hoi")
         assert reply.startswith("Không khởi động được trợ lý: Không tải được mô hình nhúng") and sources == ""
         assert "EMBEDDING_MODEL" in client.predict(api_name="/trang_thai")
+    assert "Không khởi động được trợ lý: Không tải được mô hình nhúng" in (tmp_path / "app.log").read_text()
