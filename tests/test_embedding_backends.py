@@ -65,6 +65,10 @@ def test_exported_backend_needs_the_default_model(e5_model_dir: Path) -> None:
     settings = dataclasses.replace(settings, embedding_model=str(e5_model_dir))
     with pytest.raises(RuntimeError, match="chỉ dùng được với mô hình mặc định"):
         load_embedder(settings)
+    # A float32 exported backend runs another model on torch (same vectors): EMBEDDING_MODEL keeps working.
+    for backend in EQUIVALENT_BACKENDS:
+        embedder = load_embedder(dataclasses.replace(settings, embedding_backend=backend))
+        assert embedder.name == str(e5_model_dir) and embedder.embed_query("Chi bộ").shape == (384,)
 
 
 def test_backends_get_their_own_collections() -> None:

@@ -8,7 +8,8 @@ or path is handed to sentence-transformers as is (it must already be on disk: th
 (sentence-transformers, float32) or, for the default model only, graphs exported once by
 :mod:`vectorstore.onnx_model`: ``onnx`` (ONNX Runtime, fused float32), ``onnx-int8`` (ONNX Runtime,
 dynamic int8), ``openvino`` (OpenVINO, float32) and ``openvino-bf16`` (OpenVINO, bfloat16
-inference). Vectors of ``onnx-int8`` and ``openvino-bf16`` go into their own collection (the
+inference); another model runs on torch under ``onnx`` or ``openvino`` and cannot use the other
+two. Vectors of ``onnx-int8`` and ``openvino-bf16`` go into their own collection (the
 embedder's name ends in ``@backend``); ``onnx`` and ``openvino`` give torch's vectors and share its
 collection.
 """
@@ -117,8 +118,10 @@ def load_embedder(settings: config.Settings) -> Embedder:
     name = settings.embedding_model
     backend = check_backend(settings.embedding_backend)
     if backend in EXPORTED_BACKENDS and name != config.DEFAULT_EMBEDDING_MODEL:
-        raise _load_error(name, f"EMBEDDING_BACKEND={backend} chỉ dùng được với mô hình mặc định "
-                          f"{config.DEFAULT_EMBEDDING_MODEL}; mô hình khác hãy dùng EMBEDDING_BACKEND=torch")
+        if backend not in EQUIVALENT_BACKENDS:
+            raise _load_error(name, f"EMBEDDING_BACKEND={backend} chỉ dùng được với mô hình mặc định "
+                              f"{config.DEFAULT_EMBEDDING_MODEL}; mô hình khác hãy dùng EMBEDDING_BACKEND=torch")
+        backend = "torch"  # only the default model is exported; float32 torch gives the same vectors
     with _cache_lock:
         source = _model_source(settings)
         key = f"{source}@{backend}"
