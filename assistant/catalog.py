@@ -1,6 +1,7 @@
 """A catalog of the documents the library's passages cite ("Kết luận số 21-KL/TW…", "Nghị quyết Trung ương 4…").
 
-Derived on demand from the passages (no storage of its own): ``build_catalog(library)`` maps each canonical key of
+Derived on demand from the passages (no storage of its own; references kept per document version,
+assistant.per_document): ``build_catalog(library)`` maps each canonical key of
 ``ingest.references`` to a ``CitedDocument`` merged from all its mentions, with the citing passages and, when a
 library document's header number has the same key, that document's id (its full text is in the library).
 It also records which documents implement which ("Kế hoạch số 41-KH/HU … về thực hiện Kết luận số 14-KL/TW …",
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from assistant.per_document import PerDocument
 from ingest.docnumbers import doc_number_keys
 from ingest.passage import Passage
 from ingest.references import Reference, find_references, fold, matches, parse_reference_query
@@ -54,7 +56,7 @@ def build_catalog(library) -> dict[str, CitedDocument]:
 
     A document's own number in its own header is not a citation of it."""
     own = own_keys(library)
-    found = [(passage, find_references(passage.text)) for passage in library.passages()]
+    found = [pair for _, pairs in _references.items(library) for pair in pairs]
     catalog: dict[str, CitedDocument] = {}
     for passage, refs in found:
         for ref in refs:
@@ -77,6 +79,14 @@ def build_catalog(library) -> dict[str, CitedDocument]:
         if target in catalog:
             catalog[target].implemented_by.append(implementation)
     return catalog
+
+
+def _document_references(library, doc: dict) -> list[tuple[Passage, list[Reference]]]:
+    """The passages of a document that cite something, with their references, in reading order."""
+    return [(p, refs) for p in library.document_passages(doc["doc_id"]) if (refs := find_references(p.text))]
+
+
+_references = PerDocument(_document_references)
 
 
 def own_keys(library) -> dict[str, str]:

@@ -101,8 +101,7 @@ class Assistant:
     def gazetteer(self) -> Gazetteer:
         """The units the library mentions and the unit each document is about, rebuilt when the library changes."""
         if self._gazetteer[0] != self.library.revision:
-            self._gazetteer = (self.library.revision,
-                               build_gazetteer(self.library.passages(), self.library.documents()))
+            self._gazetteer = (self.library.revision, build_gazetteer(self.library))
         return self._gazetteer[1]
 
     def catalog(self) -> dict[str, CitedDocument]:

@@ -17,7 +17,7 @@ Everything is compared accent-folded (``ingest.references.fold``), so questions 
 
 Conservative by design (a wrong document is worse than none): a question that names a document by number that
 is not in the library, or a unit that no document is about ("huyện Nam Lĩnh" while the library has "huyện Đông
-Lĩnh"), names no library document ([]). Profiles are derived once per ``library.revision``.
+Lĩnh"), names no library document ([]). Profiles are derived once per document version (assistant.per_document).
 
 Layout of the header (issuer, "Số …", dateline, type, title) follows NĐ 30/2020/NĐ-CP (state documents) and
 HD 36-HD/VPTW (party documents).
@@ -26,9 +26,9 @@ HD 36-HD/VPTW (party documents).
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 
+from assistant.per_document import PerDocument
 from assistant.units import UNIT_WORDS, Gazetteer, Unit, same_unit, units_in
 from ingest.docnumbers import doc_number_keys, find_doc_numbers
 from ingest.references import fold, matches, parse_reference_query
@@ -130,18 +130,12 @@ def _profile(library, doc: dict) -> Profile:
                    tuple(units_in(unit_text)))
 
 
-_cache: dict[int, tuple[int, list[Profile]]] = {}
-_lock = threading.Lock()
+_profiles = PerDocument(_profile)
 
 
 def profiles(library) -> list[Profile]:
-    """The profile of every library document, derived once per library revision."""
-    with _lock:
-        cached = _cache.get(id(library))
-        if cached is None or cached[0] != library.revision:
-            cached = (library.revision, [_profile(library, d) for d in library.documents()])
-            _cache[id(library)] = cached
-        return cached[1]
+    """The profile of every library document, derived once per document version."""
+    return [profile for _, profile in _profiles.items(library)]
 
 
 def question_types(question: str) -> set[str]:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from assistant.per_document import PerDocument
 from ingest.passage import Passage
 from vectorstore.tokenize import fold_accents, words
 
@@ -146,23 +147,31 @@ class Gazetteer:
         return [u.written for u in units_in(question) if u.key not in self.units]
 
 
-def build_gazetteer(passages: list[Passage], documents: list[dict]) -> Gazetteer:
+def _document_units(library, doc: dict) -> tuple[list[Unit], list[Unit]]:
+    """(Units its passages mention, units it is about: from its title, its header's issuer and its header
+    passages) of one document."""
+    passages = library.document_passages(doc["doc_id"])
+    mentioned = list({u.key: u for p in passages for u in _units_cached(p.text)}.values())
+    meta = doc.get("metadata") or {}
+    text = "\n".join([doc.get("title", ""), meta.get("issuer", ""), meta.get("title", ""),
+                      *(p.text for p in passages if p.kind == "header")])
+    return mentioned, units_in(text)
+
+
+_document_units_cache = PerDocument(_document_units)
+
+
+def build_gazetteer(library) -> Gazetteer:
     """The gazetteer of a library: units of every passage; a document's identity from its title, its
-    header's issuer and its header passages."""
+    header's issuer and its header passages (derived once per document version)."""
     gazetteer = Gazetteer()
-    header_text: dict[str, list[str]] = {}
-    for passage in passages:
-        for unit in _units_cached(passage.text):
+    per_document = _document_units_cache.items(library)
+    for _, (mentioned, _) in per_document:
+        for unit in mentioned:
             gazetteer.units.setdefault(unit.key, unit)
-        if passage.kind == "header":
-            header_text.setdefault(passage.doc_id, []).append(passage.text)
-    for doc in documents:
-        meta = doc.get("metadata") or {}
-        text = "\n".join([doc.get("title", ""), meta.get("issuer", ""), meta.get("title", ""),
-                          *header_text.get(doc["doc_id"], [])])
-        units = units_in(text)
-        gazetteer.identity[doc["doc_id"]] = {u.key for u in units}
-        for unit in units:
+    for doc, (_, identity) in per_document:
+        gazetteer.identity[doc["doc_id"]] = {u.key for u in identity}
+        for unit in identity:
             gazetteer.units.setdefault(unit.key, unit)
     return gazetteer
 

@@ -66,7 +66,8 @@ class StubLibrary:
         self.docs = documents
 
     def documents(self):
-        return [{"doc_id": d.doc_id, "title": d.title, "metadata": d.metadata, "added_at": i}
+        return [{"doc_id": d.doc_id, "title": d.title, "metadata": d.metadata, "added_at": i,
+                 "content_hash": d.content_hash}
                 for i, d in enumerate(self.docs)]
 
     def document(self, doc_id):

@@ -311,46 +311,47 @@ class Library:
         for key, pids in gone.items():  # a new dict per key: a reader may be iterating the old one
             self._by_doc_number[key] = {p: None for p in self._by_doc_number.get(key, {}) if p not in pids}
 
-    def _index(self, rows: Iterable[tuple[Passage, str]], tokens: bool = True) -> None:
-        """Add passages (with their "|"-joined document-number keys) to the in-memory indexes; with
-        `tokens` false, to all but BM25 (they are in its snapshot)."""
+    def _index(self, rows: Iterable[tuple[Passage, str]]) -> None:
+        """Add passages (with their "|"-joined document-number keys) to the in-memory indexes."""
+        rows = list(rows)
+        for passage, _ in rows:
+            self._bm25.add(passage.id, tokenize(passage.index_text))
+        self._index_keys((p.id, p.doc_id, numbers) for p, numbers in rows)
+
+    def _index_keys(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Add (pid, doc_id, "|"-joined document-number keys) to the document and document-number indexes."""
         added: dict[str, list[str]] = {}
-        for passage, numbers in rows:
+        for pid, doc_id, numbers in rows:
             keys = tuple(filter(None, numbers.split("|")))
-            self._doc_pids.setdefault(passage.doc_id, []).append((passage.id, keys))
-            if tokens:
-                self._bm25.add(passage.id, tokenize(passage.index_text))
+            self._doc_pids.setdefault(doc_id, []).append((pid, keys))
             for key in keys:
-                added.setdefault(key, []).append(passage.id)
+                added.setdefault(key, []).append(pid)
         for key, pids in added.items():  # a new dict per key: a reader may be iterating the old one
             self._by_doc_number[key] = {**self._by_doc_number.get(key, {}), **dict.fromkeys(pids)}
 
     def _load(self) -> None:
-        """Build the in-memory state: the registry, BM25 (from its snapshot plus the changes since,
-        or from every passage) and the document-number index."""
+        """Build the in-memory state: the registry, BM25 (from its snapshot plus the documents changed
+        since, or from every passage) and the document-number index."""
         self._registry: dict[str, dict] = {}
         self._doc_pids: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
         self._by_doc_number: dict[str, dict[str, None]] = {}
         self._bm25 = BM25Index()
-        self._seen = 0
-        snapshot = BM25Index.load(self.dir / "bm25")
         last = self.store.last_change()
+        snapshot = BM25Index.load(self.dir / "bm25")
         if snapshot is None or snapshot[1] > last:
             self._index(self.store.all_passages())
-            self._seen = last
         else:
             self._bm25, stamp = snapshot
-            _, changed = self.store.changed_since(stamp)
-            changed = set(changed)
-            rows = list(self.store.all_passages())
-            current = {p.id for p, _ in rows}
+            changed = set(self.store.changed_since(stamp)[1])
+            rows = self.store.passage_keys()
+            current = {pid for pid, _, _ in rows}
             for pid in [pid for pid in self._bm25.ids() if pid not in current]:
                 self._bm25.remove(pid)
-            fresh = [(p, n) for p, n in rows if p.doc_id in changed or p.id not in self._bm25]
-            kept = [(p, n) for p, n in rows if not (p.doc_id in changed or p.id not in self._bm25)]
-            self._index(fresh)
-            self._index(kept, tokens=False)
-            self._seen = last
+            changed |= {doc_id for pid, doc_id, _ in rows if pid not in self._bm25}
+            for passage, _ in self.store.passages_of(sorted(changed)):
+                self._bm25.add(passage.id, tokenize(passage.index_text))
+            self._index_keys(rows)
+        self._seen = last
         self._registry = self.store.documents()
         self._snapshot_size = len(self._bm25) if snapshot else 0
         self._save_snapshot_if_due()

@@ -155,6 +155,12 @@ class PassageStore:
                 for row in rows:
                     yield _passage(row[:-1]), row[-1]
 
+    def passage_keys(self) -> list[tuple[str, str, str]]:
+        """(pid, doc_id, "|"-joined document-number keys) of every passage: what the in-memory indexes
+        need besides BM25, without reading the texts."""
+        with self._read_lock:
+            return self._read.execute("SELECT pid, doc_id, doc_numbers FROM passages").fetchall()
+
     def passages_of(self, doc_ids: list[str]) -> Iterator[tuple[Passage, str]]:
         """The passages of the given documents with their document-number keys, in one read state."""
         with self.reading() as db:
