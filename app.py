@@ -56,7 +56,7 @@ STREAM_WORDS = 4          # words per streamed piece of a reply
 STREAM_PAUSE_S = 0.02
 LIBRARY_QUEUE = "thu-vien"  # uploads, updates and deletes: one at a time, never in the questions' worker slots
 AUDIT_LIMIT = 200
-LOADING_WAIT_S = 30.0     # how long a request waits for the assistant still loading before «Hệ thống đang tải…»
+LOADING_WAIT_S = 60.0     # how long a request waits for the assistant still loading before «Hệ thống đang tải…»
 STATUS_TICK_S = 0.5       # how often the page asks whether loading has ended
 ANONYMOUS = "ẩn danh"       # the user the audit log records when nobody logs in (loopback, or ALLOW_ANONYMOUS=1)
 READER_REFUSED = ("Tài khoản «{name}» chỉ có quyền đọc; cần quyền biên tập (editor) để thay đổi thư viện. "

@@ -103,3 +103,28 @@ def test_a_model_that_cannot_load_is_reported_on_the_page(sample_library, sample
         assert reply.startswith("Không khởi động được trợ lý: Không tải được mô hình nhúng") and sources == ""
         assert "EMBEDDING_MODEL" in client.predict(api_name="/trang_thai")
     assert "Không khởi động được trợ lý: Không tải được mô hình nhúng" in (tmp_path / "app.log").read_text()
+
+
+@pytest.mark.browser
+def test_the_page_says_it_is_loading_until_the_assistant_is_ready(sample_library, sample_settings, tmp_path):
+    """In a browser: the page shows «Đang tải…» (or nothing, once loaded), the notice goes away once the
+    assistant is ready, and a question typed then is answered with its sources."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import CHROMIUM, FLAGS
+
+    gone = "!document.querySelector('#status') || document.querySelector('#status').offsetParent === null"
+    with serve_app(sample_settings, tmp_path) as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        if not page.evaluate(gone):
+            assert page.inner_text("#status").strip() == LOADING
+        page.wait_for_function(gone, timeout=120_000)
+        page.fill("#question textarea", "Có bao nhiêu chi bộ cơ sở?")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.querySelector('#sources') && "
+                               "document.querySelector('#sources').innerText.includes('40 chi bộ')", timeout=60_000)
+        assert BUSY not in page.inner_text("#chat")
+        browser.close()
