@@ -23,7 +23,7 @@ import gradio as gr  # at the top: gradio finds the gr.Request parameters by the
 
 from assistant import llm, users
 from assistant.catalog import lookup
-from assistant.pipeline import Assistant, QuestionError
+from assistant.pipeline import KEYWORDS_ONLY, Assistant, QuestionError
 from assistant.render import (
     AUDIT_COLUMNS,
     CATALOG_COLUMNS,
@@ -38,6 +38,7 @@ from assistant.render import (
 )
 from assistant.startup import NotReady, Startup, assistant_startup
 from vectorstore import audit
+from vectorstore.background import progress_text
 from vectorstore.indexer import STATUS_LABELS, import_upload, outcome_note, remove_document
 
 TITLE = "Tra cứu Xây dựng Đảng"
@@ -58,6 +59,7 @@ LIBRARY_QUEUE = "thu-vien"  # uploads, updates and deletes: one at a time, never
 AUDIT_LIMIT = 200
 LOADING_WAIT_S = 60.0     # how long a request waits for the assistant still loading before «Hệ thống đang tải…»
 STATUS_TICK_S = 0.5       # how often the page asks whether loading has ended
+VECTORS_TICK_S = 2.0      # how often the page shows the background embedding's progress while it runs
 ANONYMOUS = "ẩn danh"       # the user the audit log records when nobody logs in (loopback, or ALLOW_ANONYMOUS=1)
 READER_REFUSED = ("Tài khoản «{name}» chỉ có quyền đọc; cần quyền biên tập (editor) để thay đổi thư viện. "
                   "Không có gì thay đổi.")
@@ -192,10 +194,31 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
         return gr.update(value=text, visible=bool(text))
 
     def tick():
-        """The status; once loading has ended the timer stops and the document list is filled in."""
+        """The status; once loading has ended the timer stops, the document list is filled in and the
+        embedding progress starts to be shown."""
         if startup.state == "loading":
-            return status(), gr.skip(), gr.skip(), gr.skip()
-        return status(), gr.Timer(active=False), documents(0), document_choices()
+            return status(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        return status(), gr.Timer(active=False), documents(0), document_choices(), gr.Timer(active=True)
+
+    def vectors():
+        """«Đang lập chỉ mục ngữ nghĩa: 1.240/6.846 đoạn …» while passages wait for vectors (and the
+        background's last error); the timer stops once every passage has its vector."""
+        if startup.state != "ready":
+            return gr.skip(), gr.skip()
+        assistant = startup.get()
+        text = progress_text(*assistant.library.vector_progress())
+        if text:
+            text += f" — {KEYWORDS_ONLY}"
+        error = assistant.background.error if assistant.background else ""
+        text = " ".join(filter(None, [text, error]))
+        return gr.update(value=text, visible=bool(text)), gr.Timer(active=bool(text))
+
+    def embed_soon() -> bool:
+        """Whether an import may leave the vectors to the background thread (and wake it)."""
+        background = ready(0).background
+        if background is not None:
+            background.wake()
+        return background is None
 
     def outcome_rows(results) -> list[list]:
         return [[r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)] for r in results]
@@ -216,7 +239,8 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
         rows = []
         for i, path in enumerate(files or []):
             progress(i / len(files), desc=f"Đang nạp {Path(path).name}")
-            rows += outcome_rows(import_upload(library, Path(path), Path(path).name, user=user))
+            rows += outcome_rows(import_upload(library, Path(path), Path(path).name, user=user,
+                                               embed=embed_soon()))
         return rows, documents(), document_choices()
 
     def update(doc_id: str | None, file: str | None, request: gr.Request) -> tuple[list[list], list[list], dict]:
@@ -232,7 +256,8 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
             return refused_row("Hãy chọn một tài liệu có trong thư viện để cập nhật."), documents(), gr.skip()
         if not file:
             return refused_row("Hãy chọn tệp mới cho tài liệu cần cập nhật."), documents(), gr.skip()
-        results = import_upload(library, Path(file), Path(file).name, replace=doc_id, user=user)
+        results = import_upload(library, Path(file), Path(file).name, replace=doc_id, user=user,
+                                embed=embed_soon())
         return outcome_rows(results), documents(), document_choices()
 
     def audit_rows(request: gr.Request) -> list[list]:
@@ -310,6 +335,8 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
                 logout = gr.Button("Đăng xuất", link="/logout", size="sm", visible=False, elem_id="logout")
         loading = gr.Markdown(startup.status(), visible=startup.state != "ready", elem_id="status")
         timer = gr.Timer(STATUS_TICK_S, active=startup.state == "loading")
+        progress = gr.Markdown(visible=False, elem_id="vectors")
+        progress_timer = gr.Timer(VECTORS_TICK_S, active=startup.state == "ready")
         with gr.Tab("Hỏi đáp"):
             with gr.Row():
                 with gr.Column(scale=3):
@@ -399,11 +426,14 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
                                 concurrency_id=LIBRARY_QUEUE, concurrency_limit=1),
         ]
         for event in library_events:
-            event.then(audit_rows, None, audit_table, api_name=False)
+            event.then(audit_rows, None, audit_table, api_name=False).then(
+                vectors, None, [progress, progress_timer], api_name=False, show_progress="hidden")
         audit_button = gr.Button(visible=False)
         audit_button.click(audit_rows, None, audit_table, api_name="nhat_ky")
-        timer.tick(tick, None, [loading, timer, table, chosen], api_name=False, show_progress="hidden",
-                   concurrency_limit=None)
+        timer.tick(tick, None, [loading, timer, table, chosen, progress_timer], api_name=False,
+                   show_progress="hidden", concurrency_limit=None)
+        progress_timer.tick(vectors, None, [progress, progress_timer], api_name=False, show_progress="hidden",
+                            concurrency_limit=None)
         ui.load(status, None, loading, api_name=False, show_progress="hidden", concurrency_limit=None)
         status_button = gr.Button(visible=False)
         status_button.click(startup.status, None, loading, api_name="trang_thai", concurrency_limit=None)

@@ -86,6 +86,7 @@ class Assistant:
         self.settings = settings or config.load()
         self.library = library or Library(self.settings, load_embedder(self.settings))
         self.llm = llm
+        self.background = None  # the BackgroundEmbedder completing the library's vectors, when one runs
         if self.llm is None and self.settings.llm_enabled:
             from assistant.llm import LLM
 

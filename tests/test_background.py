@@ -118,3 +118,29 @@ def test_a_process_killed_while_embedding_resumes_without_loss_or_doubles(sample
     assert len(records) == len({m["pid"] for m in records}) == len(library) == total
     assert library.vector_progress() == (total, total)
     assert len(library.documents()) == DOCUMENTS
+
+
+def test_the_app_answers_an_imported_folder_by_keywords_while_it_embeds_it(sample_settings, sample_library, tmp_path):
+    from gradio_client import Client, handle_file
+
+    from tests.conftest import serve_app
+
+    folder = tmp_path / "docs"
+    _write_corpus(folder)
+    (tmp_path / "app").mkdir()
+    with serve_app(sample_settings, tmp_path / "app") as url:
+        client = Client(url, verbose=False)
+        outcome, _, _ = client.predict([handle_file(str(f)) for f in sorted(folder.iterdir())], api_name="/nap")
+        assert [row[1] for row in outcome["data"]] == ["thêm mới"] * DOCUMENTS
+        done, total = _vector_counts(tmp_path / "app" / "data")
+        assert done < total, "the upload returns before its vectors are computed"
+        reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm số 5 có bao nhiêu đảng viên?", api_name="/hoi")
+        assert _own_fact(5) in reply
+        assert "Đang lập chỉ mục ngữ nghĩa" in reply and "từ khóa" in reply
+
+        deadline = time.monotonic() + 900
+        while _vector_counts(tmp_path / "app" / "data")[0] < total and time.monotonic() < deadline:
+            time.sleep(1)
+        assert _vector_counts(tmp_path / "app" / "data") == (total, total)
+        reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm số 5 có bao nhiêu đảng viên?", api_name="/hoi")
+        assert _own_fact(5) in reply and "Đang lập chỉ mục ngữ nghĩa" not in reply
