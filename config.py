@@ -42,7 +42,7 @@ class Settings:
     prompts_dir: Path = ROOT / "prompts"
     max_parse_seconds: float = 60.0  # a file whose reading and parsing takes longer is rejected
     allow_anonymous: bool = False   # serve a non-loopback HOST without any user accounts
-    embedding_backend: str = "torch"  # how the embedding model runs: torch | onnx-int8 (see vectorstore.embedder)
+    embedding_backend: str = "openvino-bf16"  # or torch, onnx, onnx-int8, openvino (vectorstore.embedder)
     chroma_host: str = ""            # a `chroma run` server holding the vectors; "" = Chroma embedded in DATA_DIR
     chroma_port: int = 8000
     background_embedding: bool = True  # the app embeds new passages in the background (keyword search at once)
@@ -95,7 +95,7 @@ def load() -> Settings:
         prompts_dir=Path(env("PROMPTS_DIR", str(ROOT / "prompts"))).resolve(),
         max_parse_seconds=float(env("MAX_PARSE_SECONDS", "60")),
         allow_anonymous=env("ALLOW_ANONYMOUS", "").strip().lower() in ("1", "true", "yes"),
-        embedding_backend=env("EMBEDDING_BACKEND", "torch").strip().lower(),
+        embedding_backend=env("EMBEDDING_BACKEND", "openvino-bf16").strip().lower(),
         chroma_host=env("CHROMA_HOST", "").strip(),
         chroma_port=int(env("CHROMA_PORT", "8000")),
         background_embedding=env("BACKGROUND_EMBEDDING", "1").strip().lower() not in ("0", "false", "no"),

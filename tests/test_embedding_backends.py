@@ -76,7 +76,7 @@ def test_backends_get_their_own_collections() -> None:
     assert embedder_name(model, "torch") == model  # collections made before the backends keep working
     names = {b: collection_name(embedder_name(model, b)) for b in BACKENDS}
     assert names["onnx-int8"] != names["torch"]
-    assert names["openvino-bf16"] != names["torch"] != names["onnx-int8"]
+    assert all(names[b] != names["onnx-int8"] for b in BACKENDS if b != "onnx-int8")
     for backend in EQUIVALENT_BACKENDS:  # measured to give torch's vectors (cosine >= 0.9999)
         assert names[backend] == names["torch"]
 
