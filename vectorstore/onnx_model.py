@@ -6,7 +6,8 @@ Built from the sentence-transformers directory that :mod:`vectorstore.e5_convert
   then fused by ONNX Runtime's BERT optimizer (``onnxruntime.transformers.optimizer``), float32;
 * ``onnx-int8``: that optimised graph with its matrix weights quantised to int8 (dynamic QInt8);
 * ``openvino``: the plain export converted to OpenVINO IR (float32 weights); run either in float32
-  (``openvino``) or with OpenVINO's bfloat16 inference (``openvino-bf16``).
+  (``openvino``) or with OpenVINO's bfloat16 inference (``openvino-bf16``; float32 on a CPU without
+  native bfloat16, where emulating it would be slower).
 
 Each variant is its own directory in ``settings.models_dir``, written into a temporary sibling and
 renamed into place (absent or complete, never half-written). The graph outputs the last hidden
@@ -230,6 +231,8 @@ def openvino_runner(model_dir: Path, threads: int, precision: str = "f32") -> En
     import openvino as ov
 
     core = ov.Core()
+    if precision == "bf16" and not native_bf16(core):
+        precision = "f32"  # emulated bfloat16 is slower than float32: same vectors as ``openvino`` then
     compiled = core.compile_model(
         str(Path(model_dir) / "model.xml"),
         "CPU",
@@ -241,3 +244,14 @@ def openvino_runner(model_dir: Path, threads: int, precision: str = "f32") -> En
         return request.infer({"input_ids": ids, "attention_mask": mask})[compiled.output(0)]
 
     return EncoderRunner(model_dir, run)
+
+
+def native_bf16(core) -> bool:
+    """Whether this CPU computes bfloat16 natively (AVX512_BF16 or AMX), as OpenVINO would use it."""
+    if "BF16" not in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES"):
+        return False
+    try:
+        flags = Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return True  # not Linux: trust OpenVINO's own report
+    return "avx512_bf16" in flags or "amx_bf16" in flags
