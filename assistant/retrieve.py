@@ -97,6 +97,10 @@ def retrieve(
     by_article = _in_articles_asked(found, question, candidates)
     by_document = _of_documents_asked(library, found, asked, candidates)
     fused = _rrf([[pid for pid, _ in dense], [pid for pid, _ in sparse], by_number, by_article, by_document])
+    waiting = library.without_vectors([pid for pid, _ in sparse])
+    for rank, (pid, _) in enumerate(sparse):  # no vector yet: its keyword rank stands in for the dense one
+        if pid in waiting:
+            fused[pid] += 1.0 / (RRF_K + rank + 1)
     dense_score = dict(dense)
     best = sorted(fused, key=lambda pid: -fused[pid])[: max(k, RERANK_DEPTH)]
     found.update(library.find_passages([pid for pid in best if pid not in found]))

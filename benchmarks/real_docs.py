@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, help="DATA_DIR to index into (default: a temporary one)")
     parser.add_argument("--details", type=Path, help="folder for one details JSONL per question set")
     parser.add_argument("--misses", action="store_true", help="print the questions that missed")
+    parser.add_argument("--keywords-only", action="store_true",
+                        help="answer as the app does before any vector is computed (every passage waiting)")
     args = parser.parse_args(argv)
 
     data = args.data or Path(tempfile.mkdtemp(prefix="real-docs-"))
@@ -53,6 +55,12 @@ def main(argv: list[str] | None = None) -> int:
         for result in index_files(assistant.library, files, show_progress=False):
             if result.status == "rejected":
                 print(f"rejected {result.title}: {result.error}", file=sys.stderr)
+    if args.keywords_only:  # the vectors dropped (in this DATA_DIR): every passage waits for its vector
+        collection = assistant.library._collection
+        ids = collection.get(include=[])["ids"]
+        for start in range(0, len(ids), 1000):
+            collection.delete(ids=ids[start : start + 1000])
+        assistant.library.store.mark_all_waiting()
     for path in args.questions:
         items = read_questions(path)
         summary, rows = evaluate(assistant, items)

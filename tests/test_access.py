@@ -48,7 +48,8 @@ def office(sample_library, sample_settings, tmp_path_factory):
     add_user(data_dir, *EDITOR, "editor")
     add_user(data_dir, *READER, "reader")
     port, log = _free_port(), app_dir / "app.log"
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
+    # uploads embed before they return (BACKGROUND_EMBEDDING=0): the queue test needs uploads that take a while
+    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1", "BACKGROUND_EMBEDDING": "0"}
     with open(log, "w") as out:
         proc = subprocess.Popen([sys.executable, str(config.ROOT / "app.py")], cwd=config.ROOT, env=env,
                                 stdout=out, stderr=out)

@@ -229,6 +229,10 @@ class Library:
         total = len(self)
         return max(0, total - self.store.waiting_count()), total
 
+    def without_vectors(self, pids: list[str]) -> set[str]:
+        """Those of the passages that still wait for their vector (dense search cannot find them yet)."""
+        return self.store.waiting_among(pids) if pids else set()
+
     def dense_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """The k passages closest to the question by embedding: (id, cosine similarity). Passages
         still waiting for their vector are not among them."""

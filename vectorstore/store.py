@@ -174,6 +174,14 @@ class PassageStore:
         with self._read_lock:
             return self._read.execute("SELECT COUNT(*) FROM passages WHERE embedded = 0").fetchone()[0]
 
+    def waiting_among(self, pids: list[str]) -> set[str]:
+        """The pids among these whose passage waits for its vector."""
+        with self._read_lock:
+            rows = self._read.execute(
+                f"SELECT pid FROM passages WHERE embedded = 0 AND pid IN ({','.join('?' * len(pids))})", pids
+            ).fetchall()
+        return {r[0] for r in rows}
+
     def waiting(self, limit: int) -> list[tuple[Passage, str]]:
         """Up to `limit` passages without a vector, with their version, oldest documents first."""
         with self._read_lock:
