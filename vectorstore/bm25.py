@@ -60,6 +60,7 @@ class BM25Index:
         """Index a passage's tokens (see vectorstore.tokenize); an id already present is replaced."""
         with self._lock:
             self._remove(pid)
+            self._compact_if_due()
             slot = len(self._ids)
             self._ids.append(pid)
             self._slot[pid] = slot
@@ -78,8 +79,11 @@ class BM25Index:
         """Take a passage out of the index (nothing happens if it is not there)."""
         with self._lock:
             self._remove(pid)
-            if len(self._ids) > 1000 and len(self._ids) - len(self._slot) > COMPACT_SHARE * len(self._ids):
-                self._compact()
+            self._compact_if_due()
+
+    def _compact_if_due(self) -> None:
+        if len(self._ids) > 1000 and len(self._ids) - len(self._slot) > COMPACT_SHARE * len(self._ids):
+            self._compact()
 
     def _remove(self, pid: str) -> None:
         slot = self._slot.pop(pid, None)
