@@ -7,6 +7,7 @@ network (Hugging Face hub, Gradio analytics, Chroma telemetry).
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# OpenVINO sends a usage event to Google Analytics on `import openvino` unless the user opted out: with its
+# telemetry package made unimportable, OpenVINO falls back to its own no-op stub (openvino/tools/ovc).
+sys.modules.setdefault("openvino_telemetry", None)
 
 DEFAULT_EMBEDDING_MODEL = "intfloat/multilingual-e5-small"
 

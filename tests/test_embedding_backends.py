@@ -86,3 +86,15 @@ def test_backend_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.load().embedding_backend == "onnx-int8"
     monkeypatch.delenv("EMBEDDING_BACKEND")
     assert config.load().embedding_backend in BACKENDS
+
+
+def test_openvino_never_sends_its_usage_telemetry():
+    """OpenVINO reports `import openvino` to Google Analytics unless opted out; config blocks its telemetry."""
+    import subprocess
+    import sys
+
+    check = ("import config, openvino; from openvino.tools.ovc import telemetry_utils as t; "
+             "print(t.tm.__name__, type(t.init_ovc_telemetry('OpenVINO')).__module__)")
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, cwd=config.ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["openvino.tools.ovc.telemetry_stub"] * 2
