@@ -238,18 +238,16 @@ class Library:
         still waiting for their vector are not among them."""
         vector = self.embedder.embed_query(question)
         try:
-            with self._chroma_lock:  # a reopen in another thread replaces the collection
-                self._follow_vectors(writing=False)
-                count = self._collection.count()
-                if not count:
-                    return []
-                res = self._collection.query(
-                    query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
-                )
-        except Exception as exc:  # a Chroma server that went away: keywords still answer
-            if not is_shared(self.settings):
-                raise
-            log.warning("Không truy vấn được máy chủ Chroma (%s): chỉ tìm theo từ khóa.", exc)
+            res = self._query(vector, k)
+        except Exception as exc:
+            if not is_shared(self.settings):  # embedded: the client's view of files another process changed
+                with self._chroma_lock:
+                    self._open_collection()
+                res = self._query(vector, k)
+            else:  # a Chroma server that went away: keywords still answer
+                log.warning("Không truy vấn được máy chủ Chroma (%s): chỉ tìm theo từ khóa.", exc)
+                return []
+        if res is None:
             return []
         hits = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
@@ -257,6 +255,17 @@ class Library:
             if current and meta["pid"] in self._bm25:
                 hits.append((meta["pid"], 1.0 - float(dist)))
         return hits
+
+    def _query(self, vector: np.ndarray, k: int) -> dict | None:
+        """Chroma's k nearest records to the vector (None when the collection is empty)."""
+        with self._chroma_lock:  # a reopen in another thread replaces the collection
+            self._follow_vectors(writing=False)
+            count = self._collection.count()
+            if not count:
+                return None
+            return self._collection.query(
+                query_embeddings=[vector.tolist()], n_results=min(k, count), include=["metadatas", "distances"]
+            )
 
     def bm25_search(self, question: str, k: int) -> list[tuple[str, float]]:
         """The k best passages by BM25: (id, score)."""
@@ -565,7 +574,7 @@ class Library:
         """Vectors Chroma already has for these texts (by text_hash), by text."""
         by_hash = {text_hash(t): t for t in texts}
         with self._chroma_lock:
-            self._follow_vectors(writing=False)
+            self._follow_vectors(writing=True)  # a stale client cannot read what another process wrote
             res = self._collection.get(where={"text_hash": {"$in": list(by_hash)}}, include=["embeddings", "metadatas"])
         return {by_hash[m["text_hash"]]: np.asarray(v, dtype=np.float32)
                 for m, v in zip(res["metadatas"], res["embeddings"], strict=True)}
