@@ -111,6 +111,16 @@ class Assistant:
             self._catalog = (self.library.revision, build_catalog(self.library))
         return self._catalog[1]
 
+    def warm(self) -> None:
+        """Derive now what questions need from the whole library (the catalog of cited documents, the
+        gazetteer, the documents' profiles) rather than in the first question that needs it: seconds at
+        100k passages. Safe beside questions (each is derived once per document version)."""
+        from assistant.scope import profiles
+
+        self.catalog()
+        self.gazetteer()
+        profiles(self.library)
+
     def check(self, question: str) -> str:
         """The question to answer, normalised: of a pasted block (notes, then the question), its question
         sentence (assistant.focus). QuestionError with a Vietnamese message if it cannot be asked: empty, a

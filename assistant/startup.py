@@ -114,6 +114,7 @@ def build_assistant(settings: config.Settings) -> Assistant:
     ensure_samples_indexed(assistant.library, embed=not settings.background_embedding)
     if settings.background_embedding:
         assistant.background = BackgroundEmbedder(assistant.library).start()
+    threading.Thread(target=assistant.warm, name="warm", daemon=True).start()
     return assistant
 
 

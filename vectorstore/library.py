@@ -48,7 +48,7 @@ from vectorstore.store import PassageStore
 from vectorstore.tokenize import tokenize
 
 WRITE_BATCH = 64       # passages embedded and written per step (the progress bar moves by this much)
-SNAPSHOT_SHARE = 0.2   # save the BM25 snapshot once this share of the passages changed since the last one
+SNAPSHOT_SHARE = 0.05  # save the BM25 snapshot once this share of the passages changed since the last one
 SNAPSHOT_MIN = 2000    # ... and at least this many passages
 CACHED_PASSAGES = 20000
 CACHED_DOCUMENTS = 256
@@ -560,7 +560,8 @@ class Library:
                                             "text_hash": text_hash(p.embed_text)} for p, v in live],
                             )
                             self._vectors_written()
-                    self.store.mark_embedded([(p.id, v) for p, v in live])
+                    self.store.mark_embedded([(p.id, v) for p, v in live],
+                                             {text_hash(p.embed_text): _record_id(p.id, v) for p, v in live})
                 done += len(live)
                 if progress:
                     progress(len(batch))
@@ -571,13 +572,18 @@ class Library:
         return done
 
     def _known_vectors(self, texts: list[str]) -> dict[str, np.ndarray]:
-        """Vectors Chroma already has for these texts (by text_hash), by text."""
+        """Vectors Chroma already has for these texts, by text: one record per text, found through the
+        store's text-hash index (a text repeated in thousands of passages is read once)."""
         by_hash = {text_hash(t): t for t in texts}
+        records = self.store.records_of(list(by_hash))
+        if not records:
+            return {}
+        by_record = {record: by_hash[h] for h, record in records.items()}
         with self._chroma_lock:
             self._follow_vectors(writing=True)  # a stale client cannot read what another process wrote
-            res = self._collection.get(where={"text_hash": {"$in": list(by_hash)}}, include=["embeddings", "metadatas"])
-        return {by_hash[m["text_hash"]]: np.asarray(v, dtype=np.float32)
-                for m, v in zip(res["metadatas"], res["embeddings"], strict=True)}
+            res = self._collection.get(ids=list(by_record), include=["embeddings"])
+        return {by_record[rid]: np.asarray(v, dtype=np.float32)
+                for rid, v in zip(res["ids"], res["embeddings"], strict=True)}
 
     def _drop_stale(self) -> None:
         """Delete the Chroma records of replaced or removed versions whose document waits for no vector."""

@@ -32,7 +32,9 @@ MARKER_FILE = "onnx-build.json"
 OPSET = 17
 MAX_LENGTH = 512  # tokens, as sentence-transformers truncates (max_seq_length of the model directory)
 COPIED_FILES = ("tokenizer.json", "config.json", "config_sentence_transformers.json", "sentence_bert_config.json")
-VARIANT_DIRS = {"onnx": "onnx-fp32", "onnx-int8": "onnx-int8", "openvino": "openvino", "openvino-bf16": "openvino"}
+# openvino-bf16 computes in bfloat16: its weights are stored in float16 (half the disk, and the process's
+# memory falls from about 680 to 235 MB; vectors as close to torch's: min cosine 0.99999 on 300 passages)
+VARIANT_DIRS = {"onnx": "onnx-fp32", "onnx-int8": "onnx-int8", "openvino": "openvino", "openvino-bf16": "openvino-fp16"}
 
 
 def variant_dir(e5_dir: Path, backend: str) -> Path:
@@ -64,9 +66,9 @@ def build_variant(e5_dir: Path, backend: str) -> Path:
             raw = Path(work) / "raw.onnx"
             if kind == "onnx-int8" and is_complete(fp32, VARIANT_DIRS["onnx"]):
                 _quantize(fp32 / "model.onnx", tmp / "model.onnx")  # the same fused graph: no new export
-            elif kind == "openvino":
+            elif kind.startswith("openvino"):
                 export_onnx(Path(e5_dir), raw)
-                _to_openvino(raw, tmp / "model.xml")
+                _to_openvino(raw, tmp / "model.xml", half=kind == "openvino-fp16")
             else:
                 export_onnx(Path(e5_dir), raw)
                 fused = tmp / "model.onnx" if kind == "onnx-fp32" else Path(work) / "fused.onnx"
@@ -150,10 +152,10 @@ def _quantize(fused: Path, out: Path) -> None:
                      extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
 
 
-def _to_openvino(raw: Path, out: Path) -> None:
+def _to_openvino(raw: Path, out: Path, half: bool = False) -> None:
     import openvino as ov
 
-    ov.save_model(ov.Core().read_model(str(raw)), str(out), compress_to_fp16=False)
+    ov.save_model(ov.Core().read_model(str(raw)), str(out), compress_to_fp16=half)
 
 
 # ------------------------------------------------------------------------------ running

@@ -39,6 +39,9 @@ CREATE INDEX IF NOT EXISTS passages_waiting ON passages (embedded) WHERE embedde
 CREATE TABLE IF NOT EXISTS changes (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS embedded_texts (
+    text_hash TEXT PRIMARY KEY, record_id TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS stale_vectors (
     doc_id TEXT NOT NULL, version TEXT NOT NULL, PRIMARY KEY (doc_id, version)
 );
@@ -248,11 +251,22 @@ class PassageStore:
         db.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
         db.execute("INSERT INTO changes (doc_id, at) VALUES (?, ?)", (doc_id, time.time()))
 
-    def mark_embedded(self, rows: list[tuple[str, str]]) -> None:
+    def mark_embedded(self, rows: list[tuple[str, str]], records: dict[str, str]) -> None:
         """Record that the vectors of these (pid, version) passages are in Chroma (a passage replaced
-        meanwhile by another version is left waiting)."""
+        meanwhile by another version is left waiting), and `records`: text hash -> the Chroma record
+        holding that text's vector, for reuse."""
         with self.transaction() as db:
             db.executemany("UPDATE passages SET embedded = 1 WHERE pid = ? AND version = ?", rows)
+            db.executemany("INSERT OR REPLACE INTO embedded_texts VALUES (?, ?)", records.items())
+
+    def records_of(self, hashes: list[str]) -> dict[str, str]:
+        """Text hash -> the Chroma record last written with that text's vector (it may since be deleted)."""
+        with self._read_lock:
+            rows = self._read.execute(
+                f"SELECT text_hash, record_id FROM embedded_texts WHERE text_hash IN ({','.join('?' * len(hashes))})",
+                hashes,
+            ).fetchall()
+        return dict(rows)
 
     def mark_all_waiting(self) -> None:
         """Every passage waits for its vector again (Chroma lost them)."""
