@@ -15,6 +15,7 @@ app for the CPU while it starts. Timing goals live here, not in the tests.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -24,6 +25,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,17 +70,16 @@ def ask(url: str, question: str, timeout_s: float = 300) -> str:
     raise RuntimeError("the app closed the answer stream without a reply")
 
 
-def cold_start(data_dir: Path, page_only: bool = False, question: str = QUESTION,
-               timeout_s: float = 300) -> dict:
-    """Start app.py on a free port with DATA_DIR=data_dir; the seconds to a served page (and to the first
-    answer that is not a «loading» notice); the app is killed before returning."""
+@contextlib.contextmanager
+def served(data_dir: Path, timeout_s: float = 300) -> Iterator[tuple[subprocess.Popen, str, float, float]]:
+    """app.py started on a free port with DATA_DIR=data_dir, once its page is served: (the process, its URL,
+    the perf_counter when it was started, seconds to the served page). The app is killed on exit."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}/"
     env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    result: dict = {}
     try:
         while not _page_served(url):
             if proc.poll() is not None:
@@ -86,17 +87,7 @@ def cold_start(data_dir: Path, page_only: bool = False, question: str = QUESTION
             if time.perf_counter() - started > timeout_s:
                 raise RuntimeError("the page was not served in time")
             time.sleep(POLL_S)
-        result["page_s"] = round(time.perf_counter() - started, 2)
-        if not page_only:
-            while True:
-                reply = ask(url, question, timeout_s)
-                if LOADING_WORDS not in reply.lower():
-                    break
-                if time.perf_counter() - started > timeout_s:
-                    raise RuntimeError("no answer in time")
-                time.sleep(0.2)
-            result["first_answer_s"] = round(time.perf_counter() - started, 2)
-            result["answer"] = reply[:80]
+        yield proc, url, started, round(time.perf_counter() - started, 2)
     finally:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -107,6 +98,28 @@ def cold_start(data_dir: Path, page_only: bool = False, question: str = QUESTION
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def first_answer(url: str, question: str, started: float, timeout_s: float = 300) -> tuple[float, str]:
+    """Ask until the reply is not a «loading» notice: (seconds since `started`, the reply)."""
+    while True:
+        reply = ask(url, question, timeout_s)
+        if LOADING_WORDS not in reply.lower():
+            return round(time.perf_counter() - started, 2), reply
+        if time.perf_counter() - started > timeout_s:
+            raise RuntimeError("no answer in time")
+        time.sleep(0.2)
+
+
+def cold_start(data_dir: Path, page_only: bool = False, question: str = QUESTION,
+               timeout_s: float = 300) -> dict:
+    """Start app.py on a free port with DATA_DIR=data_dir; the seconds to a served page (and to the first
+    answer that is not a «loading» notice); the app is killed before returning."""
+    with served(data_dir, timeout_s) as (_, url, started, page_s):
+        result: dict = {"page_s": page_s}
+        if not page_only:
+            result["first_answer_s"], reply = first_answer(url, question, started, timeout_s)
+            result["answer"] = reply[:80]
     return result
 
 

@@ -48,7 +48,6 @@ import resource
 import shutil
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -450,28 +449,11 @@ def question_set(corpus: Corpus, count: int, seed: int) -> list[str]:
 def app_run(data_dir: Path, questions: list[str], timeout_s: float = 600) -> dict:
     """app.py on a free port with this DATA_DIR: seconds to a served page and to the first answer, then the
     app's memory (VmHWM, VmRSS) after the questions (the app is killed before returning)."""
-    from cold_start import LOADING_WORDS, POLL_S, _free_port, _page_served, ask
+    from cold_start import ask, first_answer, served
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}/"
-    env = {**os.environ, "DATA_DIR": str(data_dir), "PORT": str(port), "HOST": "127.0.0.1"}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    result: dict = {}
-    try:
-        while not _page_served(url):
-            if proc.poll() is not None:
-                raise RuntimeError(f"app.py exited with status {proc.returncode} before serving the page")
-            if time.perf_counter() - started > timeout_s:
-                raise RuntimeError("the page was not served in time")
-            time.sleep(POLL_S)
-        result["page_s"] = round(time.perf_counter() - started, 2)
-        while LOADING_WORDS in ask(url, questions[0], timeout_s).lower():
-            if time.perf_counter() - started > timeout_s:
-                raise RuntimeError("no answer in time")
-            time.sleep(0.2)
-        result["first_answer_s"] = round(time.perf_counter() - started, 2)
+    with served(data_dir, timeout_s) as (proc, url, started, page_s):
+        result: dict = {"page_s": page_s}
+        result["first_answer_s"], _ = first_answer(url, questions[0], started, timeout_s)
         result["after_first_answer_mb"] = proc_status_mb(proc.pid)
         seconds = []
         for question in questions[1:]:
@@ -480,16 +462,6 @@ def app_run(data_dir: Path, questions: list[str], timeout_s: float = 600) -> dic
         result["http_answer"] = latency(seconds)
         result["questions"] = len(questions)
         result["after_questions_mb"] = proc_status_mb(proc.pid)
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
     return result
 
 
