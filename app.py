@@ -213,12 +213,13 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
         text = " ".join(filter(None, [text, error]))
         return gr.update(value=text, visible=bool(text)), gr.Timer(active=bool(text))
 
-    def embed_soon() -> bool:
-        """Whether an import may leave the vectors to the background thread (and wake it)."""
+    def embed_now() -> bool:
+        """Whether an import computes its vectors before it returns (BACKGROUND_EMBEDDING=0) rather than
+        leaving them to the background thread; the thread is woken either way."""
         background = ready(0).background
         if background is not None:
             background.wake()
-        return background is None
+        return not settings.background_embedding
 
     def outcome_rows(results) -> list[list]:
         return [[r.title, STATUS_LABELS[r.status], r.passages, outcome_note(r)] for r in results]
@@ -240,7 +241,7 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
         for i, path in enumerate(files or []):
             progress(i / len(files), desc=f"Đang nạp {Path(path).name}")
             rows += outcome_rows(import_upload(library, Path(path), Path(path).name, user=user,
-                                               embed=embed_soon()))
+                                               embed=embed_now()))
         return rows, documents(), document_choices()
 
     def update(doc_id: str | None, file: str | None, request: gr.Request) -> tuple[list[list], list[list], dict]:
@@ -257,7 +258,7 @@ def build_ui(assistant: Assistant | Startup[Assistant], login: bool = False, set
         if not file:
             return refused_row("Hãy chọn tệp mới cho tài liệu cần cập nhật."), documents(), gr.skip()
         results = import_upload(library, Path(file), Path(file).name, replace=doc_id, user=user,
-                                embed=embed_soon())
+                                embed=embed_now())
         return outcome_rows(results), documents(), document_choices()
 
     def audit_rows(request: gr.Request) -> list[list]:

@@ -104,16 +104,16 @@ class Startup(Generic[T]):
 
 def build_assistant(settings: config.Settings) -> Assistant:
     """The assistant of the settings: the embedding model (loaded once per process), the library and, on the
-    very first start, the bundled sample indexed. With BACKGROUND_EMBEDDING (the default) a background thread
-    computes the vectors of passages still waiting (``assistant.background``), the sample's included."""
+    very first start, the bundled sample indexed. A background thread (``assistant.background``) computes
+    the vectors of passages still waiting: those a command-line import left (``--background``) and, with
+    BACKGROUND_EMBEDDING (the default), the sample's and the uploads'."""
     from assistant.pipeline import Assistant
     from vectorstore.background import BackgroundEmbedder
     from vectorstore.indexer import ensure_samples_indexed
 
     assistant = Assistant(settings)
     ensure_samples_indexed(assistant.library, embed=not settings.background_embedding)
-    if settings.background_embedding:
-        assistant.background = BackgroundEmbedder(assistant.library).start()
+    assistant.background = BackgroundEmbedder(assistant.library).start()
     threading.Thread(target=assistant.warm, name="warm", daemon=True).start()
     return assistant
 

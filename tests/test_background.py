@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import config
 from assistant.pipeline import Assistant
 from tests.test_crash import DOCUMENTS, _write_corpus
@@ -144,3 +146,34 @@ def test_the_app_answers_an_imported_folder_by_keywords_while_it_embeds_it(sampl
         assert _vector_counts(tmp_path / "app" / "data") == (total, total)
         reply, _ = client.predict("Chi bộ Thôn Thử Nghiệm số 5 có bao nhiêu đảng viên?", api_name="/hoi")
         assert _own_fact(5) in reply and "Đang lập chỉ mục ngữ nghĩa" not in reply
+
+
+@pytest.mark.browser
+def test_the_page_shows_the_embedding_progress_after_an_upload_until_it_is_done(sample_settings, sample_library,
+                                                                                tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import serve_app
+    from tests.test_browser import CHROMIUM, FLAGS
+
+    folder = tmp_path / "docs"
+    _write_corpus(folder)
+    (tmp_path / "app").mkdir()
+    with serve_app(sample_settings, tmp_path / "app") as url, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#question textarea", timeout=60_000)
+        page.get_by_role("tab", name="Tài liệu").click()
+        page.set_input_files("#upload input[type=file]", [str(f) for f in sorted(folder.iterdir())])
+        page.click("#import")
+        page.wait_for_function(
+            "document.querySelector('#vectors') && /Đang lập chỉ mục ngữ nghĩa: [0-9.]+\\/[0-9.]+ đoạn/"
+            ".test(document.querySelector('#vectors').innerText)", timeout=120_000,
+        )
+        assert "từ khóa" in page.inner_text("#vectors")
+        assert page.inner_text("#outcome").count("thêm mới") == DOCUMENTS
+        page.wait_for_selector("#vectors", state="hidden", timeout=600_000)  # every passage has its vector
+        done, total = _vector_counts(tmp_path / "app" / "data")
+        assert done == total
+        browser.close()
