@@ -8,9 +8,9 @@ reopens the client to see another process's writes, see vectorstore.library).
 
 The registry, the BM25 index, the uploads and the write lock stay in DATA_DIR either way, so every
 process using one server must also share one DATA_DIR. On the server, each DATA_DIR has a Chroma
-database of its own, named in ``DATA_DIR/chroma-database`` (written on first use): a library repairs
-its collection against its registry when it opens, so a process started with another DATA_DIR (a
-test copy, a forgotten DATA_DIR=) must never see, let alone delete, the vectors of this one.
+database of its own, named in ``DATA_DIR/chroma-database`` (written on first use): a library deletes
+the vectors of the versions its registry replaced or removed, by document id, so a process started with
+another DATA_DIR (a test copy, a forgotten DATA_DIR=) must never see, let alone delete, this one's.
 """
 
 from __future__ import annotations
