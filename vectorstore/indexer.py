@@ -94,6 +94,8 @@ def _add(library: Library, docs: list[Document], progress, replace: str, user: s
         return []
     try:
         results = library.add(docs, progress=progress, replace=replace, embed=embed)
+        if not embed:  # the bar counts passages written: their vectors come later, in the background
+            progress(sum(len(d.passages) for d in docs))
     except ValueError as err:  # a replace that cannot be done
         return [IngestResult(d.doc_id, d.title, "rejected", 0, error=str(err)) for d in docs]
     _record(library, results, user or audit.command_line_user())
