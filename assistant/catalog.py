@@ -68,7 +68,7 @@ def build_catalog(library) -> dict[str, CitedDocument]:
                     setattr(entry, name, getattr(ref, name))
             if len(ref.subject) > len(entry.subject):
                 entry.subject = ref.subject
-            if not any(p is passage for p in entry.citing):
+            if not entry.citing or entry.citing[-1] is not passage:  # a passage's refs come together: once each
                 entry.citing.append(passage)
     for doc in library.documents():
         key = own.get(doc["doc_id"])
