@@ -121,11 +121,12 @@ class Library:
         self._vectors_stamp: tuple = ()
         self._reopened = 0.0
         self.revision = 0  # counts changes of the passages: lets readers cache what they derive from them
-        self.store = PassageStore(self.dir / "library.sqlite")
         self._cache: OrderedDict[str, Passage] = OrderedDict()
         self._doc_cache: OrderedDict[str, list[Passage]] = OrderedDict()
         self._changed_since_snapshot = 0
         with self._locked():
+            # under the lock: switching a new file to WAL is refused, not waited for, while another opens it
+            self.store = PassageStore(self.dir / "library.sqlite")
             self._open_collection()
             self._migrate()
             self._load()
