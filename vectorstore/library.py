@@ -190,18 +190,7 @@ class Library:
 
     def passage(self, pid: str) -> Passage:
         """The passage with this stable id; KeyError if the library has none."""
-        with self._thread_lock:
-            if pid in self._cache:
-                self._cache.move_to_end(pid)
-                return self._cache[pid]
-        found = self.store.passage(pid)
-        if found is None:
-            raise KeyError(pid)
-        with self._thread_lock:
-            self._cache[pid] = found
-            while len(self._cache) > CACHED_PASSAGES:
-                self._cache.popitem(last=False)
-        return found
+        return self.find_passages([pid])[pid]
 
     def find_passages(self, pids: list[str]) -> dict[str, Passage]:
         """The passages of these ids that the library has, by id (one read of the store for those not
@@ -210,6 +199,7 @@ class Library:
         with self._thread_lock:
             for pid in pids:
                 if pid in self._cache:
+                    self._cache.move_to_end(pid)
                     found[pid] = self._cache[pid]
         missing = [pid for pid in dict.fromkeys(pids) if pid not in found]
         if missing:

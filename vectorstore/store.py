@@ -125,11 +125,6 @@ class PassageStore:
             ).fetchall()
         return [_passage(r) for r in rows]
 
-    def passage(self, pid: str) -> Passage | None:
-        with self._read_lock:
-            row = self._read.execute(f"SELECT {_COLUMNS} FROM passages WHERE pid = ?", (pid,)).fetchone()
-        return _passage(row) if row else None
-
     def passages_by_id(self, pids: list[str]) -> dict[str, Passage]:
         """The passages of these ids that the store has, by id."""
         found: dict[str, Passage] = {}
