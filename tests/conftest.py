@@ -104,17 +104,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180) -> None:
+def _wait_until_serving(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 180, what: str = "app") -> None:
+    """Return once `url` answers; AssertionError (with the log) if `proc` exits first or time runs out."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"app exited early:\n{log.read_text()}")
+            raise AssertionError(f"{what} exited early:\n{log.read_text(errors='replace')}")
         try:
             urllib.request.urlopen(url, timeout=2)
             return
         except OSError:
-            time.sleep(0.5)
-    raise AssertionError("app did not start in time")
+            time.sleep(0.2)
+    raise AssertionError(f"{what} did not answer in time:\n{log.read_text(errors='replace')}")
 
 
 @contextlib.contextmanager

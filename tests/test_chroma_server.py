@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,16 +49,7 @@ def chroma_command() -> str:
 
 
 def wait_for_heartbeat(port: int, proc: subprocess.Popen, log: Path, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"chroma run exited early:\n{log.read_text(errors='replace')}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"chroma run did not answer in time:\n{log.read_text(errors='replace')}")
+    _wait_until_serving(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, log, timeout_s, what="chroma run")
 
 
 @contextlib.contextmanager
